@@ -1,0 +1,3 @@
+import type { KernelSpec } from '@onnx-ts/core';
+
+export const kernels: KernelSpec<any>[] = [];

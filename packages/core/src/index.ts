@@ -1,0 +1,20 @@
+export type { DType, DataTypeMap, TensorData, TypedArray } from './dtype.js';
+export {
+  ALL_DTYPES, FLOAT_DTYPES, INT_DTYPES, FLOAT8_DTYPES, NUMERIC_DTYPES, allocData, bitsPerElement, dtypeCode,
+  dtypeFromCode, isBigIntType, isDType, isEncodedFloat, slotsPerElement,
+} from './dtype.js';
+export {
+  bfloat16ToNumber, decodeFloatCode, encodeFloatCode, float16ToNumber, miniFloatToNumber, numberToBfloat16,
+  numberToFloat16, numberToMiniFloat, packSubByte, unpackSubByte,
+} from './codecs.js';
+export { Tensor, describeValue, isTensor, shapeSize } from './tensor.js';
+export type { MapKey, TensorLocation, Value } from './tensor.js';
+export type {
+  Attribute, AttributeType, AttributeValue, Dim, FunctionDef, Graph, Model, Node, SparseTensor, TypeInfo, ValueInfo,
+} from './ir.js';
+export { DEFAULT_DOMAIN, describeNode, findAttribute, normalizeDomain, subgraphsOf } from './ir.js';
+export { attr, readAttributes } from './attributes.js';
+export type { AttrDecl, AttrKind, AttrSchema, AttrValues } from './attributes.js';
+export { defineKernel, getBackend, kernelsFor, listBackends, pickKernel, registerBackend } from './kernel.js';
+export type { Backend, KernelContext, KernelInputs, KernelSpec } from './kernel.js';
+export { broadcastIndex, broadcastShapes, normalizeAxis, sameShape, stridesOf } from './shape-utils.js';
