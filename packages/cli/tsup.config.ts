@@ -2,9 +2,9 @@ import { defineConfig } from 'tsup';
 
 export default defineConfig({
   entry: { index: 'src/index.ts' },
-  format: ['esm', 'cjs'],
-  dts: true,
+  format: ['esm'],
   sourcemap: true,
   clean: true,
   target: 'es2022',
+  banner: { js: '#!/usr/bin/env node' },
 });

@@ -18,3 +18,15 @@ export type { AttrDecl, AttrKind, AttrSchema, AttrValues } from './attributes.js
 export { defineKernel, getBackend, kernelsFor, listBackends, pickKernel, registerBackend } from './kernel.js';
 export type { Backend, KernelContext, KernelInputs, KernelSpec } from './kernel.js';
 export { broadcastIndex, broadcastShapes, normalizeAxis, sameShape, stridesOf } from './shape-utils.js';
+export { InferenceSession, registerOptimizer } from './session.js';
+export type { ExecutionProvider, ModelOptimizer, NodePlacement, ProfileEvent, SessionOptions, ValueMetadata } from './session.js';
+export { useFileSystem, loadSource } from './files.js';
+export type { FileSystem, ModelSource } from './files.js';
+export { decodeModel, saveModel, MAX_GRAPH_DEPTH } from './proto/model-proto.js';
+export type { DecodeOptions } from './proto/model-proto.js';
+export { decodeTensor, decodeValue, densify, encodeTensor, encodeValue } from './proto/tensor-proto.js';
+export type { ExternalDataReader, ProtoKind } from './proto/tensor-proto.js';
+export { freeVariables, topologicalOrder } from './graph-analysis.js';
+export { GraphPlan, Scope, checkAllocation } from './executor.js';
+export type { ExecutionEnv, NodeEvent } from './executor.js';
+export { sliceAxis, stackAxis } from './tensor-ops.js';

@@ -95,24 +95,27 @@ export function mapUnary(opName: string, x: Tensor, fns: ElementFns, outType: DT
   return new Tensor(outType, data as never, x.dims);
 }
 
-/**
- * Applies fn elementwise over broadcast inputs of one element type (the first input's); the output type defaults to
- * it. Used by every n-ary elementwise op, so broadcasting lives here only.
- */
-export function mapBroadcast(
-  opName: string,
-  inputs: readonly Tensor[],
-  fns: ElementFns,
-  outType: DType = inputs[0].type,
-): Tensor {
-  const type = inputs[0].type;
-  for (const t of inputs) {
-    if (t.type !== type) throw new Error(`${opName}: inputs have different element types (${type} and ${t.type})`);
-  }
-  const fn = pick(fns, type, opName);
-  const outDims = broadcastShapes(...inputs.map((t) => t.dims));
-  const size = shapeSize(outDims);
-  const indexes = inputs.map((t) => broadcastIndex(outDims, t.dims));
+/** The shape of broadcasting tensors together, and for each input the offset of its element behind each output element. */
+export interface BroadcastPlan {
+  dims: number[];
+  size: number;
+  /** Per input; undefined when the input already has the output's shape, so element i is at offset i. */
+  indexes: (Int32Array | undefined)[];
+}
+
+/** Multidirectional broadcast of tensors of any element types (string and complex included). */
+export function broadcastPlan(inputs: readonly Tensor[]): BroadcastPlan {
+  const dims = broadcastShapes(...inputs.map((t) => t.dims));
+  return { dims, size: shapeSize(dims), indexes: inputs.map((t) => broadcastIndex(dims, t.dims)) };
+}
+
+/** Element i of a numeric tensor in its compute representation: float codes decoded, int64/uint64 as bigint. */
+export function readElement(t: Tensor, i: number): number | bigint {
+  return reader(t)(i);
+}
+
+function mapBroadcastWith(inputs: readonly Tensor[], fn: AnyFn, outType: DType): Tensor {
+  const { dims: outDims, size, indexes } = broadcastPlan(inputs);
   const readers = inputs.map(reader);
   const [data, set] = writer(outType, size);
   if (inputs.length === 2) {
@@ -130,4 +133,39 @@ export function mapBroadcast(
     }
   }
   return new Tensor(outType, data as never, outDims);
+}
+
+/**
+ * Applies fn elementwise over broadcast inputs of one element type (the first input's); the output type defaults to
+ * it. Used by every n-ary elementwise op, so broadcasting lives here only.
+ */
+export function mapBroadcast(
+  opName: string,
+  inputs: readonly Tensor[],
+  fns: ElementFns,
+  outType: DType = inputs[0].type,
+): Tensor {
+  const type = inputs[0].type;
+  for (const t of inputs) {
+    if (t.type !== type) throw new Error(`${opName}: inputs have different element types (${type} and ${t.type})`);
+  }
+  return mapBroadcastWith(inputs, pick(fns, type, opName), outType);
+}
+
+/**
+ * Like mapBroadcast for inputs whose numeric element types differ (Pow's base and exponent): fn receives each input's
+ * element in that input's compute representation (number, or bigint for int64/uint64).
+ */
+export function mapBroadcastMixed(
+  opName: string,
+  inputs: readonly Tensor[],
+  fn: (...args: (number | bigint)[]) => number | bigint | boolean,
+  outType: DType,
+): Tensor {
+  for (const [k, t] of inputs.entries()) {
+    if (t.type === 'string' || t.type === 'complex64' || t.type === 'complex128') {
+      throw new Error(`${opName}: input ${k} has element type '${t.type}', expected a numeric type`);
+    }
+  }
+  return mapBroadcastWith(inputs, fn, outType);
 }

@@ -1,0 +1,7 @@
+import { NUMERIC, binaryKernels, elementwiseCombine } from './common.js';
+
+export default binaryKernels('Add', elementwiseCombine('Add', {
+  float: (a, b) => a + b,
+  int: (a, b) => a + b,
+  bigint: (a, b) => a + b,
+}), { since: 1, dtypes: NUMERIC, legacyUntil: 6 });

@@ -1,0 +1,3 @@
+import { floatUnaryKernel } from './common.js';
+
+export default [floatUnaryKernel('Asinh', 9, Math.asinh)];

@@ -1,0 +1,6 @@
+import { INTS, binaryKernels, elementwiseCombine } from './common.js';
+
+export default binaryKernels('BitwiseAnd', elementwiseCombine('BitwiseAnd', {
+  int: (a, b) => a & b,
+  bigint: (a, b) => a & b,
+}), { since: 18, dtypes: INTS });

@@ -1,0 +1,3 @@
+import { floatUnaryKernel } from './common.js';
+
+export default [floatUnaryKernel('Cosh', 9, Math.cosh)];

@@ -1,0 +1,3 @@
+import { floatUnaryKernel } from './common.js';
+
+export default [floatUnaryKernel('Sin', 7, Math.sin)];

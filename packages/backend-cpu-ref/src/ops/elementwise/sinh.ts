@@ -1,0 +1,3 @@
+import { floatUnaryKernel } from './common.js';
+
+export default [floatUnaryKernel('Sinh', 9, Math.sinh)];

@@ -1,0 +1,3 @@
+import { floatUnaryKernel } from './common.js';
+
+export default [floatUnaryKernel('Tanh', 1, Math.tanh)];

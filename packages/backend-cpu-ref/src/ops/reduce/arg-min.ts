@@ -1,0 +1,3 @@
+import { argExtremeKernels } from './arg-extreme.js';
+
+export default argExtremeKernels('ArgMin');

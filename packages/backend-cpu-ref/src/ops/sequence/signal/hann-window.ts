@@ -1,0 +1,3 @@
+import { cosineWindowKernel } from './cosine-window.js';
+
+export default [cosineWindowKernel('HannWindow', [0.5, 0.5])];

@@ -1,0 +1,62 @@
+import { FLOAT_DTYPES, attr, defineKernel } from '@onnx-ts/core';
+import { fromNumbers, toNumbers } from '../../../util/elementwise.js';
+import { optionalTensor, readIntScalar, tensorInput } from '../../tensor/args.js';
+import { dftLine, twiddles } from './fourier.js';
+
+/**
+ * STFT: the DFT of each frame of `frame_length` samples, taken every `frame_step` samples and multiplied by `window`
+ * when given. Output [batch, frames, bins, 2]; one-sided (the default) keeps bins 0..n/2 of a real signal.
+ */
+export default [
+  defineKernel({
+    op: 'STFT', since: 17, dtypes: FLOAT_DTYPES,
+    attrs: { onesided: attr.int(1) },
+    run: (inputs, { onesided }, ctx) => {
+      const signal = tensorInput('STFT', inputs, 0, 'signal');
+      const step = readIntScalar('STFT', tensorInput('STFT', inputs, 1, 'frame_step'), 'frame_step');
+      const window = optionalTensor('STFT', inputs, 2, 'window');
+      const lengthInput = optionalTensor('STFT', inputs, 3, 'frame_length');
+      const [batch, length, parts] = signal.dims;
+      if (signal.dims.length !== 3 || (parts !== 1 && parts !== 2)) {
+        throw new Error(`STFT: signal must be [batch, length, 1 or 2], got [${signal.dims.join(', ')}]`);
+      }
+      if (onesided === 1 && parts === 2) throw new Error('STFT: a one-sided STFT needs a real signal (last dim 1)');
+      if (window && window.dims.length !== 1) throw new Error(`STFT: window must be 1-D, got [${window.dims.join(', ')}]`);
+      const n = lengthInput ? readIntScalar('STFT', lengthInput, 'frame_length') : window?.size;
+      if (n === undefined) throw new Error(`STFT: give 'window' or 'frame_length' to set the frame length`);
+      if (window && window.size !== n) throw new Error(`STFT: window has ${window.size} samples but frame_length is ${n}`);
+      if (step < 1) throw new Error(`STFT: 'frame_step' must be positive, got ${step}`);
+      if (n < 1 || n > length) throw new Error(`STFT: frame length ${n} must be in [1, ${length}] (the signal length)`);
+      const frames = Math.floor((length - n) / step) + 1;
+      const bins = onesided === 1 ? Math.floor(n / 2) + 1 : n;
+      const outDims = [batch, frames, bins, 2];
+      ctx.checkAllocation(signal.type, batch * frames * bins * 2);
+
+      const values = toNumbers(signal);
+      const weights = window ? toNumbers(window) : undefined;
+      const out = new Float64Array(batch * frames * bins * 2);
+      const tw = twiddles(n);
+      const xRe = new Float64Array(n);
+      const xIm = new Float64Array(n);
+      const yRe = new Float64Array(bins);
+      const yIm = new Float64Array(bins);
+      for (let b = 0; b < batch; b++) {
+        for (let f = 0; f < frames; f++) {
+          for (let t = 0; t < n; t++) {
+            const at = (b * length + f * step + t) * parts;
+            const w = weights ? weights[t] : 1;
+            xRe[t] = values[at] * w;
+            if (parts === 2) xIm[t] = values[at + 1] * w;
+          }
+          dftLine(tw, xRe, parts === 2 ? xIm : undefined, n, bins, -1, 1, yRe, yIm);
+          const base = (b * frames + f) * bins * 2;
+          for (let k = 0; k < bins; k++) {
+            out[base + 2 * k] = yRe[k];
+            out[base + 2 * k + 1] = yIm[k];
+          }
+        }
+      }
+      return [fromNumbers(signal.type, out, outDims)];
+    },
+  }),
+];

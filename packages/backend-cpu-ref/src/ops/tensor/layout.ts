@@ -1,0 +1,144 @@
+/**
+ * Data movement shared by the tensor ops. Every op that rearranges elements without computing on them (Transpose,
+ * Slice, Split, Expand, Tile, Pad, DepthToSpace, SpaceToDepth, ...) describes its output as per-axis source offsets
+ * and lets `gatherByAxisOffsets` do the copy, so there is one strided loop for all element types, strings and complex
+ * numbers included.
+ */
+import { Tensor, allocData, shapeSize, slotsPerElement, stridesOf } from '@onnx-ts/core';
+
+/** The storage of any tensor type seen as indexable slots (complex types take two slots per element). */
+export type Storage = { [i: number]: unknown; length: number };
+
+export function storageOf(t: Tensor): Storage {
+  return t.data as unknown as Storage;
+}
+
+/** Offsets first, first + step, ... for `count` positions along one output axis, in source elements. */
+export function affineOffsets(count: number, first: number, step: number): Float64Array {
+  const out = new Float64Array(count);
+  for (let i = 0; i < count; i++) out[i] = first + i * step;
+  return out;
+}
+
+/**
+ * Builds a tensor of `outDims` whose element at coordinates (c0, ..., cn) is the element of `src` at element offset
+ * base + offsets[0][c0] + ... + offsets[n][cn]. A negative entry in `offsets` marks a padding position: it is set to
+ * `fill` (a one-element tensor of src's type) or left at the type's zero.
+ */
+export function gatherByAxisOffsets(
+  src: Tensor,
+  outDims: readonly number[],
+  offsets: readonly ArrayLike<number>[],
+  { base = 0, fill }: { base?: number; fill?: Tensor } = {},
+): Tensor {
+  const type = src.type;
+  const slots = slotsPerElement(type);
+  const size = shapeSize(outDims);
+  const out = allocData(type, size) as unknown as Storage;
+  const from = storageOf(src);
+  const fillFrom = fill ? storageOf(fill) : undefined;
+  const rank = outDims.length;
+  if (size === 0) return new Tensor(type, out as never, outDims);
+  if (rank === 0) {
+    for (let s = 0; s < slots; s++) out[s] = from[base * slots + s];
+    return new Tensor(type, out as never, outDims);
+  }
+  const inner = offsets[rank - 1];
+  const rowLength = outDims[rank - 1];
+  const counter = new Array<number>(rank - 1).fill(0);
+  let o = 0;
+  for (let row = 0; row < size / rowLength; row++) {
+    let rowBase = base;
+    let padded = false;
+    for (let k = 0; k < rank - 1; k++) {
+      const off = offsets[k][counter[k]];
+      if (off < 0) padded = true;
+      rowBase += off;
+    }
+    for (let j = 0; j < rowLength; j++, o++) {
+      const off = inner[j];
+      if (padded || off < 0) {
+        if (fillFrom) for (let s = 0; s < slots; s++) out[o * slots + s] = fillFrom[s];
+      } else if (slots === 1) {
+        out[o] = from[rowBase + off];
+      } else {
+        const at = (rowBase + off) * slots;
+        for (let s = 0; s < slots; s++) out[o * slots + s] = from[at + s];
+      }
+    }
+    for (let k = rank - 2; k >= 0; k--) {
+      if (++counter[k] < outDims[k]) break;
+      counter[k] = 0;
+    }
+  }
+  return new Tensor(type, out as never, outDims);
+}
+
+/** Copies a strided view of `src`: output element (c0, ..., cn) reads src at base + sum(c_k * strides[k]). */
+export function copyStrided(src: Tensor, outDims: readonly number[], base: number, strides: readonly number[]): Tensor {
+  return gatherByAxisOffsets(src, outDims, outDims.map((d, k) => affineOffsets(d, 0, strides[k])), { base });
+}
+
+/** Permutes the axes of `src`: output axis k is input axis perm[k]. */
+export function transposeTensor(src: Tensor, perm: readonly number[], op = 'Transpose'): Tensor {
+  const rank = src.dims.length;
+  const seen = new Set(perm);
+  if (perm.length !== rank || seen.size !== rank || perm.some((p) => !(p >= 0 && p < rank))) {
+    throw new Error(`${op}: perm [${perm.join(', ')}] is not a permutation of the ${rank} axes of the input`);
+  }
+  const strides = stridesOf(src.dims);
+  return copyStrided(src, perm.map((p) => src.dims[p]), 0, perm.map((p) => strides[p]));
+}
+
+/** Copies `count` whole elements (every slot) from src at element srcStart to dst at element dstStart. */
+export function copyElements(
+  dst: Storage, dstStart: number, src: Storage, srcStart: number, count: number, slots: number,
+): void {
+  const n = count * slots;
+  const d = dstStart * slots;
+  const s = srcStart * slots;
+  for (let i = 0; i < n; i++) dst[d + i] = src[s + i];
+}
+
+/** A tensor of `dims` with every element equal to the one element of `value` (every offset reads element 0). */
+export function filledTensor(value: Tensor, dims: readonly number[]): Tensor {
+  return gatherByAxisOffsets(value, dims, dims.map((d) => new Float64Array(d)));
+}
+
+/** The part of `src` from `start` for `length` positions along `axis` (the other axes whole). */
+export function narrow(src: Tensor, axis: number, start: number, length: number): Tensor {
+  const strides = stridesOf(src.dims);
+  const dims = src.dims.map((d, i) => (i === axis ? length : d));
+  return copyStrided(src, dims, start * strides[axis], strides);
+}
+
+/** A tensor of `outDims` whose element i is element flatIndex[i] of `src` (flat row-major element offsets). */
+export function takeFlat(src: Tensor, flatIndex: ArrayLike<number>, outDims: readonly number[]): Tensor {
+  const slots = slotsPerElement(src.type);
+  const size = shapeSize(outDims);
+  const out = allocData(src.type, size) as unknown as Storage;
+  const from = storageOf(src);
+  for (let i = 0; i < size; i++) copyElements(out, i, from, flatIndex[i], 1, slots);
+  return new Tensor(src.type, out as never, outDims);
+}
+
+/**
+ * Picks whole slices of `src` along `axis`: the output has `positionDims` in place of that axis, and the slice at each
+ * of its positions is src's slice at positions[i] (already normalized to [0, dim)).
+ */
+export function selectAlongAxis(
+  src: Tensor, axis: number, positions: ArrayLike<number>, positionDims: readonly number[] = [positions.length],
+): Tensor {
+  const slots = slotsPerElement(src.type);
+  const outer = shapeSize(src.dims.slice(0, axis));
+  const inner = shapeSize(src.dims.slice(axis + 1));
+  const dim = src.dims[axis];
+  const outDims = [...src.dims.slice(0, axis), ...positionDims, ...src.dims.slice(axis + 1)];
+  const out = allocData(src.type, shapeSize(outDims)) as unknown as Storage;
+  const from = storageOf(src);
+  const n = positions.length;
+  for (let o = 0; o < outer; o++) {
+    for (let j = 0; j < n; j++) copyElements(out, (o * n + j) * inner, from, (o * dim + positions[j]) * inner, inner, slots);
+  }
+  return new Tensor(src.type, out as never, outDims);
+}

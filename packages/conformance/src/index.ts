@@ -1,0 +1,12 @@
+export { DEFAULT_TOLERANCE, discoverCases, findDataRoot, opTypesOf, reopenCase } from './cases.js';
+export type { DataSet, TestCase, Tolerance } from './cases.js';
+export { compareValues } from './compare.js';
+export { BACKEND_PACKAGES, executeCase, importBackend } from './execute.js';
+export type { CaseResult, Status } from './execute.js';
+export { caseKey, checkAgainstExpected, expectedFailuresDir, loadExpectedFailures } from './expected.js';
+export type { CheckOutcome } from './expected.js';
+export { markdownReport, summarize } from './report.js';
+export type { Summary, Tally } from './report.js';
+export { runCases } from './runner.js';
+export type { RunOptions } from './runner.js';
+export { registerConformanceTests } from './uvu.js';

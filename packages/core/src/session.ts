@@ -1,0 +1,251 @@
+/** InferenceSession: the onnxruntime-style entry point. */
+import type { DType } from './dtype.js';
+import { CORE_BACKEND, GraphPlan, functionKey, type ExecutionEnv, type NodeEvent } from './executor.js';
+import { loadSource, type ModelSource } from './files.js';
+import type { Dim, Model, Node, TypeInfo, ValueInfo } from './ir.js';
+import { getBackend, listBackends, type Backend } from './kernel.js';
+import { Tensor, describeValue, type Value } from './tensor.js';
+
+export type ExecutionProvider = string | { name: string };
+
+export interface SessionOptions {
+  /** Backends by preference; nodes none of them can run fall back to 'cpu-ref'. Default: every registered one. */
+  executionProviders?: readonly ExecutionProvider[];
+  /** Graph rewrites before execution ('disabled' skips the optimizer even when one is registered). */
+  graphOptimizationLevel?: 'disabled' | 'basic' | 'extended' | 'all';
+  /** 0 verbose, 1 info, 2 warning (default), 3 error, 4 fatal. */
+  logSeverityLevel?: 0 | 1 | 2 | 3 | 4;
+  /** Collects per-node timings, read with endProfiling(). */
+  enableProfiling?: boolean;
+  /** Keeps every intermediate value of the last run, read with lastIntermediates(). */
+  captureIntermediates?: boolean;
+  /** Largest tensor a kernel may produce, in bytes (default 2 GiB). */
+  maxTensorBytes?: number;
+  /** Threads for backends that use them. */
+  intraOpNumThreads?: number;
+  /** Lets the session run rewrites into the com.onnx-ts domain (fused kernels). */
+  allowCustomOps?: boolean;
+}
+
+export interface ValueMetadata {
+  name: string;
+  isTensor: boolean;
+  /** Element type for tensors. */
+  type?: DType;
+  /** Dims: numbers, symbolic names, or null where unknown. */
+  shape?: Dim[];
+  /** The full declared type. */
+  typeInfo?: TypeInfo;
+}
+
+export interface NodePlacement {
+  node: string;
+  opType: string;
+  domain: string;
+  backend: string;
+  /** 0 for the main graph, deeper for subgraphs of If/Loop/Scan. */
+  depth: number;
+}
+
+export interface ProfileEvent {
+  node: string;
+  opType: string;
+  backend: string;
+  startMs: number;
+  durationMs: number;
+  depth: number;
+}
+
+/** A graph rewrite the optimizer package registers; the session applies it before planning. */
+export type ModelOptimizer = (model: Model, level: 'basic' | 'extended' | 'all', options: SessionOptions) => Model;
+let registeredOptimizer: ModelOptimizer | undefined;
+
+export function registerOptimizer(optimizer: ModelOptimizer): void {
+  registeredOptimizer = optimizer;
+}
+
+const DEFAULT_MAX_TENSOR_BYTES = 2 ** 31;
+
+function metadataOf(v: ValueInfo): ValueMetadata {
+  const t = v.type;
+  return { name: v.name, isTensor: t?.kind === 'tensor' || t === undefined, type: t?.kind === 'tensor' ? t.elemType : undefined, shape: t?.kind === 'tensor' ? t.shape : undefined, typeInfo: t };
+}
+
+async function resolveBackends(providers: readonly ExecutionProvider[] | undefined): Promise<Backend[]> {
+  const names = providers?.map((p) => (typeof p === 'string' ? p : p.name));
+  const chosen: Backend[] = [];
+  if (names) {
+    for (const name of names) {
+      const b = getBackend(name);
+      if (!b) {
+        const known = listBackends().map((x) => x.name).join(', ') || 'none';
+        throw new Error(`execution provider '${name}' is not registered (registered: ${known}); import its package, e.g. '@onnx-ts/backend-${name}'`);
+      }
+      if (await b.isAvailable()) chosen.push(b);
+    }
+  } else {
+    for (const b of listBackends()) if (await b.isAvailable()) chosen.push(b);
+  }
+  const ref = getBackend('cpu-ref');
+  if (ref && !chosen.includes(ref)) chosen.push(ref);
+  if (!chosen.length) throw new Error("no backend is available: import '@onnx-ts/backend-cpu-ref' (or another backend) first");
+  for (const b of chosen) await b.init?.();
+  return [CORE_BACKEND, ...chosen];
+}
+
+export class InferenceSession {
+  readonly inputNames: readonly string[];
+  readonly outputNames: readonly string[];
+  readonly inputMetadata: readonly ValueMetadata[];
+  readonly outputMetadata: readonly ValueMetadata[];
+  /** Which backend runs each node (first choice; a node falls back per run when its inputs' types need it). */
+  readonly placement: readonly NodePlacement[];
+  readonly model: Model;
+  private readonly plan: GraphPlan;
+  private readonly env: ExecutionEnv;
+  private readonly inputInfo: Map<string, ValueInfo>;
+  private released = false;
+  private profile: ProfileEvent[] | undefined;
+  private intermediates: Map<string, Value> | undefined;
+  private readonly options: SessionOptions;
+
+  private constructor(model: Model, backends: Backend[], options: SessionOptions) {
+    this.model = model;
+    this.options = options;
+    const graph = model.graph;
+    const initializerNames = new Set([...graph.initializers.keys(), ...graph.sparseInitializers.keys()]);
+    const realInputs = graph.inputs.filter((v) => !initializerNames.has(v.name));
+    this.inputNames = realInputs.map((v) => v.name);
+    this.outputNames = graph.outputs.map((v) => v.name);
+    this.inputMetadata = realInputs.map(metadataOf);
+    this.outputMetadata = graph.outputs.map(metadataOf);
+    this.inputInfo = new Map(graph.inputs.map((v) => [v.name, v]));
+    this.profile = options.enableProfiling ? [] : undefined;
+    this.env = {
+      backends,
+      opsets: model.opsetImports,
+      functions: new Map(model.functions.map((f) => [functionKey(f.domain, f.name), f])),
+      maxTensorBytes: options.maxTensorBytes ?? DEFAULT_MAX_TENSOR_BYTES,
+      onNode: (e) => this.observe(e),
+    };
+    this.plan = new GraphPlan(graph, this.env, () => false);
+    this.placement = this.plan.placements().map(({ node, backend, depth }) => placementOf(node, backend, depth));
+    if (options.logSeverityLevel === 0) {
+      for (const p of this.placement) console.debug(`[onnx-ts] ${p.opType} '${p.node}' → ${p.backend}`);
+    }
+  }
+
+  /** Loads a model from a path (Node) or URL (browser), bytes, or an already decoded IR model. */
+  static async create(source: ModelSource | Model, options: SessionOptions = {}): Promise<InferenceSession> {
+    let model = isModel(source) ? source : await loadSource(source);
+    const backends = await resolveBackends(options.executionProviders);
+    const level = options.graphOptimizationLevel ?? 'extended';
+    if (registeredOptimizer && level !== 'disabled') model = registeredOptimizer(model, level, options);
+    return new InferenceSession(model, backends, options);
+  }
+
+  /** Runs the model. `fetches` limits which outputs are returned (default: all). */
+  async run(feeds: Record<string, Value>, fetches?: readonly string[]): Promise<Record<string, Value>> {
+    if (this.released) throw new Error('session has been released');
+    if (feeds === null || typeof feeds !== 'object') throw new Error(`run(): feeds must be an object of input name → value, got ${feeds}`);
+    const wanted = fetches ?? this.outputNames;
+    for (const name of wanted) {
+      if (!this.outputNames.includes(name)) throw new Error(`run(): '${name}' is not an output of this model (outputs: ${this.outputNames.join(', ')})`);
+    }
+    this.validateFeeds(feeds);
+    const graph = this.model.graph;
+    const inputs = graph.inputs.map((v) => feeds[v.name]);
+    if (this.options.captureIntermediates) this.intermediates = new Map(Object.entries(feeds));
+    const started = typeof performance !== 'undefined' ? performance.now() : Date.now();
+    const outputs = await this.plan.run(inputs, undefined, started);
+    const result: Record<string, Value> = {};
+    graph.outputs.forEach((o, i) => {
+      if (wanted.includes(o.name)) result[o.name] = outputs[i];
+    });
+    return result;
+  }
+
+  private validateFeeds(feeds: Record<string, Value>): void {
+    for (const name of Object.keys(feeds)) {
+      if (!this.inputInfo.has(name)) throw new Error(`run(): unknown input '${name}' (inputs: ${this.inputNames.join(', ')})`);
+    }
+    const symbols = new Map<string, number>();
+    for (const name of this.inputNames) {
+      if (!(name in feeds)) {
+        const info = this.inputInfo.get(name);
+        if (info?.type?.kind === 'optional') continue;
+        throw new Error(`run(): input '${name}' is missing`);
+      }
+      checkValue(name, feeds[name], this.inputInfo.get(name)?.type, symbols);
+    }
+  }
+
+  private observe(e: NodeEvent): void {
+    if (this.profile) {
+      this.profile.push({ node: e.node.name, opType: e.node.opType, backend: e.backend, startMs: e.startMs, durationMs: e.durationMs, depth: e.depth });
+    }
+    if (this.intermediates) e.node.outputs.forEach((name, i) => { if (name) this.intermediates!.set(name, e.outputs[i]); });
+  }
+
+  /** Per-node timings collected since the session started (with `enableProfiling`); clears them. */
+  endProfiling(): ProfileEvent[] {
+    const events = this.profile ?? [];
+    if (this.profile) this.profile = [];
+    return events;
+  }
+
+  /** Every value of the last run by name (with `captureIntermediates`). */
+  lastIntermediates(): ReadonlyMap<string, Value> {
+    if (!this.intermediates) throw new Error('intermediates are captured only with the session option captureIntermediates');
+    return this.intermediates;
+  }
+
+  async release(): Promise<void> {
+    this.released = true;
+  }
+}
+
+function placementOf(node: Node, backend: string, depth: number): NodePlacement {
+  return { node: node.name, opType: node.opType, domain: node.domain, backend, depth };
+}
+
+function isModel(v: unknown): v is Model {
+  return typeof v === 'object' && v !== null && 'graph' in v && 'opsetImports' in v;
+}
+
+/** Checks a fed value against the declared type: kind, element type, rank, fixed dims and consistent symbolic dims. */
+function checkValue(name: string, v: Value, type: TypeInfo | undefined, symbols: Map<string, number>): void {
+  if (v === undefined) throw new Error(`run(): input '${name}' is undefined`);
+  if (!type) return;
+  const expected = (what: string): Error => new Error(`run(): input '${name}' expects ${what}, got ${describeValue(v)}`);
+  switch (type.kind) {
+    case 'tensor': case 'sparse_tensor': {
+      if (!(v instanceof Tensor)) throw expected(`a tensor(${type.elemType})`);
+      if (v.type !== type.elemType) throw expected(`element type ${type.elemType}`);
+      if (!type.shape) return;
+      if (v.dims.length !== type.shape.length) throw expected(`rank ${type.shape.length} [${type.shape.map((d) => d ?? '?').join(', ')}]`);
+      type.shape.forEach((d, i) => {
+        const got = v.dims[i];
+        if (typeof d === 'number' && d !== got) throw new Error(`run(): input '${name}' dim ${i} must be ${d}, got ${got}`);
+        if (typeof d === 'string') {
+          const bound = symbols.get(d);
+          if (bound !== undefined && bound !== got) {
+            throw new Error(`run(): input '${name}' dim ${i} ('${d}') is ${got}, but another input set '${d}' to ${bound}`);
+          }
+          symbols.set(d, got);
+        }
+      });
+      return;
+    }
+    case 'sequence':
+      if (!Array.isArray(v)) throw expected('a sequence (array)');
+      for (const item of v) checkValue(`${name}[]`, item, type.elem, new Map());
+      return;
+    case 'map':
+      if (!(v instanceof Map)) throw expected('a map (Map)');
+      return;
+    case 'optional':
+      if (v !== null) checkValue(name, v, type.elem, symbols);
+      return;
+  }
+}
