@@ -30,3 +30,5 @@ export { freeVariables, topologicalOrder } from './graph-analysis.js';
 export { GraphPlan, Scope, checkAllocation } from './executor.js';
 export type { ExecutionEnv, NodeEvent } from './executor.js';
 export { sliceAxis, stackAxis } from './tensor-ops.js';
+export { FloatAttr, GraphBuilder, buildModel, tensorType, toAttribute } from './builder.js';
+export type { BuilderAttr } from './builder.js';

@@ -63,8 +63,8 @@ export function fromNumbers(type: DType, values: ArrayLike<number>, dims: readon
   return new Tensor(type, data, dims);
 }
 
-/** Element i of a tensor as a number or bigint in its compute representation. */
-function reader(t: Tensor): (i: number) => number | bigint {
+/** Reads element i of a numeric tensor in its compute representation: float codes decoded, int64/uint64 as bigint. */
+export function elementReader(t: Tensor): (i: number) => number | bigint {
   const data = t.data as ArrayLike<number | bigint>;
   if (isEncodedFloat(t.type)) return (i) => decodeFloatCode(t.type, data[i] as number);
   return (i) => data[i];
@@ -89,7 +89,7 @@ function pick(fns: ElementFns, type: DType, opName: string): AnyFn {
 /** Applies fn elementwise; the output type defaults to the input's. */
 export function mapUnary(opName: string, x: Tensor, fns: ElementFns, outType: DType = x.type): Tensor {
   const fn = pick(fns, x.type, opName);
-  const get = reader(x);
+  const get = elementReader(x);
   const [data, set] = writer(outType, x.size);
   for (let i = 0; i < x.size; i++) set(i, fn(get(i)));
   return new Tensor(outType, data as never, x.dims);
@@ -109,14 +109,9 @@ export function broadcastPlan(inputs: readonly Tensor[]): BroadcastPlan {
   return { dims, size: shapeSize(dims), indexes: inputs.map((t) => broadcastIndex(dims, t.dims)) };
 }
 
-/** Element i of a numeric tensor in its compute representation: float codes decoded, int64/uint64 as bigint. */
-export function readElement(t: Tensor, i: number): number | bigint {
-  return reader(t)(i);
-}
-
 function mapBroadcastWith(inputs: readonly Tensor[], fn: AnyFn, outType: DType): Tensor {
   const { dims: outDims, size, indexes } = broadcastPlan(inputs);
-  const readers = inputs.map(reader);
+  const readers = inputs.map(elementReader);
   const [data, set] = writer(outType, size);
   if (inputs.length === 2) {
     const [ia, ib] = indexes;

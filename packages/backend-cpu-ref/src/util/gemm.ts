@@ -89,12 +89,14 @@ function gemmDirect(g: GemmArgs): void {
   for (let i = 0; i < M; i++) {
     const cRow = cOffset + i * ldc;
     const aRow = aOffset + i * aRowStep;
-    if (transB) {
-      // Row j of B is column j of op(B): a dot product over contiguous memory.
+    if (transB || N < NR) {
+      // One dot product per element: contiguous in B when transposed, and no short inner loops when N is thin.
+      const bColStep = transB ? ldb : 1;
+      const bRowStep = transB ? 1 : ldb;
       for (let j = 0; j < N; j++) {
-        const bRow = bOffset + j * ldb;
+        const bCol = bOffset + j * bColStep;
         let sum = 0;
-        for (let k = 0; k < K; k++) sum += a[aRow + k * aColStep] * b[bRow + k];
+        for (let k = 0; k < K; k++) sum += a[aRow + k * aColStep] * b[bCol + k * bRowStep];
         c[cRow + j] += alpha * sum;
       }
     } else {

@@ -2,6 +2,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { SingleBar, Presets } from 'cli-progress';
+import { getBackend } from '@onnx-ts/core';
 import {
   BACKEND_PACKAGES, caseKey, checkAgainstExpected, discoverCases, findDataRoot, loadExpectedFailures, markdownReport,
   runCases, summarize, type CaseResult, type TestCase,
@@ -25,17 +26,17 @@ function writeOut(path: string, text: string): void {
   writeFileSync(path, text);
 }
 
-/** Backends whose packages can be imported here. */
+/** Backends whose packages are installed here and register a backend when imported. */
 export async function installedBackends(): Promise<string[]> {
   const names: string[] = [];
   for (const [name, pkg] of Object.entries(BACKEND_PACKAGES)) {
     if (name === 'webgpu') continue;
     try {
       await import(pkg);
-      names.push(name);
     } catch {
-      // not installed
+      continue;
     }
+    if (getBackend(name)) names.push(name);
   }
   return names;
 }

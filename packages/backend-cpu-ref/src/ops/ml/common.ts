@@ -89,3 +89,14 @@ export function floatsOrTensor(op: string, name: string, floats: number[] | unde
   }
   return tensor !== undefined ? Array.from(toNumbers(tensor)) : floats;
 }
+
+/** The shortest decimal text that reads back as the same float32 (as numpy prints a float32). */
+export function float32ToString(v: number): string {
+  const f = Math.fround(v);
+  if (!Number.isFinite(f)) return Number.isNaN(f) ? 'NaN' : f > 0 ? 'Infinity' : '-Infinity';
+  for (let digits = 1; digits < 9; digits++) {
+    const text = f.toPrecision(digits);
+    if (Math.fround(Number(text)) === f) return String(Number(text));
+  }
+  return String(Number(f.toPrecision(9)));
+}

@@ -92,7 +92,7 @@ function normalCdf(x: number): number {
 /** erfc with about 1e-13 relative accuracy: the Taylor series of erf near 0, a continued fraction in the tails. */
 export function erfc(x: number): number {
   if (x < 0) return 2 - erfc(-x);
-  if (x < 3) {
+  if (x < 2) {
     // erf(x) = 2/√π Σ (-1)^n x^(2n+1) / (n! (2n+1))
     let term = x;
     let sum = x;

@@ -75,13 +75,20 @@ export default [
 
       const stateDims = [batch, kvHeads, dk, dv];
       const past = optionalTensor(OP, 'past_state', inputs[3]);
-      if (past) expectDims(OP, 'past_state', past, stateDims);
+      if (past) {
+        expectDims(OP, 'past_state', past, stateDims);
+        // The state may be kept in float32 while the activations are float16 or bfloat16.
+        if (past.type !== type && past.type !== 'float32') {
+          throw new Error(`${OP}: input 'past_state' should be ${type} or float32, got ${past.type}`);
+        }
+      }
       ctx.checkAllocation('float64', batch * kvHeads * dk * dv + batch * steps * qHeads * dv);
       const state = past ? toNumbers(past) : new Float64Array(batch * kvHeads * dk * dv);
       const output = new Float64Array(batch * steps * qHeads * dv);
       const scale = attrs.scale === 0 ? 1 / Math.sqrt(dk) : attrs.scale;
       const group = qHeads / kvHeads;
-      const retrieved = new Float64Array(dv);
+      // What one token writes along k: v itself, or with the delta rule β(v - Sᵀk).
+      const written = new Float64Array(dv);
 
       for (let b = 0; b < batch; b++) {
         for (let g = 0; g < kvHeads; g++) {
@@ -100,17 +107,16 @@ export default [
             }
             if (beta) {
               const rate = beta.data[token * beta.width + (beta.width === 1 ? 0 : g)];
-              retrieved.fill(0);
+              written.fill(0);
               for (let i = 0; i < dk; i++) {
-                for (let j = 0; j < dv; j++) retrieved[j] += s[i * dv + j] * k.data[kAt + i];
+                for (let j = 0; j < dv; j++) written[j] += s[i * dv + j] * k.data[kAt + i];
               }
-              for (let j = 0; j < dv; j++) retrieved[j] = rate * (v.data[vAt + j] - retrieved[j]);
+              for (let j = 0; j < dv; j++) written[j] = rate * (v.data[vAt + j] - written[j]);
             } else {
-              retrieved.set(v.data.subarray(vAt, vAt + dv));
+              written.set(v.data.subarray(vAt, vAt + dv));
             }
-            // retrieved now holds what is written along k: v itself, or the delta-rule correction.
             for (let i = 0; i < dk; i++) {
-              for (let j = 0; j < dv; j++) s[i * dv + j] += k.data[kAt + i] * retrieved[j];
+              for (let j = 0; j < dv; j++) s[i * dv + j] += k.data[kAt + i] * written[j];
             }
             for (let h = g * group; h < (g + 1) * group; h++) {
               const qAt = (token * qHeads + h) * dk;

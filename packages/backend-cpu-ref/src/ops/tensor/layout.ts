@@ -76,7 +76,14 @@ export function gatherByAxisOffsets(
 
 /** Copies a strided view of `src`: output element (c0, ..., cn) reads src at base + sum(c_k * strides[k]). */
 export function copyStrided(src: Tensor, outDims: readonly number[], base: number, strides: readonly number[]): Tensor {
-  return gatherByAxisOffsets(src, outDims, outDims.map((d, k) => affineOffsets(d, 0, strides[k])), { base });
+  // Negative offsets mean padding, so an axis walked backwards starts from its far end and moves that out of base.
+  let start = base;
+  const offsets = outDims.map((d, k) => {
+    const far = strides[k] < 0 && d > 0 ? -(d - 1) * strides[k] : 0;
+    start -= far;
+    return affineOffsets(d, far, strides[k]);
+  });
+  return gatherByAxisOffsets(src, outDims, offsets, { base: start });
 }
 
 /** Permutes the axes of `src`: output axis k is input axis perm[k]. */
