@@ -11,8 +11,8 @@ export default defineConfig([
     target: 'es2022',
   },
   {
-    // The worker thread is loaded by URL, as ESM only (it awaits the backend import at top level).
-    entry: { worker: 'src/worker.ts' },
+    // Worker thread and fuzz child are loaded by path, as ESM only (they await at top level).
+    entry: { worker: 'src/worker.ts', 'fuzz-child': 'src/fuzz-child.ts' },
     format: ['esm'],
     sourcemap: true,
     target: 'es2022',

@@ -2,7 +2,7 @@
 // hand from the spec's formulas.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Tensor, type Graph, type KernelContext, type Value } from '@onnx-ts/core';
+import { Tensor, type AttrDecl, type Graph, type KernelContext, type Value } from '@onnx-ts/core';
 import { kernels } from '../src/ops/recurrent/index.js';
 
 const E = Math.E;
@@ -15,7 +15,7 @@ async function call(
   op: string, inputs: (Value | undefined)[], attrs: Record<string, unknown> = {}, opset = 27, runGraph?: GraphRunner,
 ): Promise<Tensor[]> {
   const spec = kernels.find((k) => k.op === op && k.since <= opset && (k.until === undefined || opset <= k.until))!;
-  const defaults = Object.fromEntries(Object.entries(spec.attrs ?? {}).map(([name, decl]) => [name, decl.default]));
+  const defaults = Object.fromEntries(Object.entries(spec.attrs ?? {}).map(([name, decl]) => [name, (decl as AttrDecl).default]));
   const ctx = { opset, checkAllocation: () => {}, runGraph } as unknown as KernelContext;
   return (await spec.run(inputs, { ...defaults, ...attrs }, ctx)) as Tensor[];
 }

@@ -1,7 +1,7 @@
 // RNN, GRU and LSTM against values worked out by hand from the spec's equations.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Tensor, float16ToNumber, numberToFloat16, type KernelContext, type Value } from '@onnx-ts/core';
+import { Tensor, type AttrDecl, float16ToNumber, numberToFloat16, type KernelContext, type Value } from '@onnx-ts/core';
 import { kernels } from '../src/ops/recurrent/index.js';
 
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
@@ -9,7 +9,7 @@ const f32 = (dims: number[], values: number[]) => new Tensor('float32', new Floa
 
 function run(op: string, inputs: (Value | undefined)[], attrs: Record<string, unknown> = {}): Tensor[] {
   const spec = kernels.find((k) => k.op === op)!;
-  const defaults = Object.fromEntries(Object.entries(spec.attrs ?? {}).map(([name, decl]) => [name, decl.default]));
+  const defaults = Object.fromEntries(Object.entries(spec.attrs ?? {}).map(([name, decl]) => [name, (decl as AttrDecl).default]));
   const ctx = { opset: 22, checkAllocation: () => {} } as unknown as KernelContext;
   return spec.run(inputs, { ...defaults, ...attrs }, ctx) as Tensor[];
 }

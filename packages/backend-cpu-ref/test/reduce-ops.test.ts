@@ -219,6 +219,7 @@ Scan('along a negative axis of a matrix, int64 exact', () => {
 Scan('a bad axis input is refused', () => {
   assert.throws(() => run('CumSum', 14, [vec(), i32([1], [])]), /axis 1 is out of range/);
   assert.throws(() => run('CumSum', 14, [vec(), i32([0, 0], [2])]), /exactly one value/);
+  assert.throws(() => run('CumSum', 14, [vec(), [axis0()]]), /input 'axis' must be a tensor, got a sequence/);
 });
 
 Scan.run();
@@ -295,6 +296,7 @@ Mat('mismatched shapes and types are refused', () => {
   assert.throws(() => run('MatMul', 13, [f32([1, 2, 3], [1, 3]), f32([1, 2], [2, 1])]), /inner dimensions differ/);
   assert.throws(() => run('MatMul', 13, [f32([1], [1, 1]), new Tensor('float64', new Float64Array([1]), [1, 1])]), /must match/);
   assert.throws(() => run('MatMul', 13, [f32([1, 2, 3, 4], [2, 1, 2]), f32([1, 2, 3, 4, 5, 6], [3, 2, 1])]), /broadcast/);
+  assert.throws(() => run('MatMul', 13, [f32([1], [1, 1]), undefined]), /input 'B' must be a tensor, got nothing/);
 });
 
 Mat.run();

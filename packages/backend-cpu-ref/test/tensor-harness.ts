@@ -3,6 +3,7 @@
  * reading and opset dispatch as a model would.
  */
 import { InferenceSession, Tensor, type Attribute, type AttributeValue, type Model, type SparseTensor, type Value } from '@onnx-ts/core';
+import * as assert from 'uvu/assert';
 import '../src/index.js';
 
 export interface NodeOptions {
@@ -75,4 +76,15 @@ export const bool = (values: boolean[], dims: number[] = [values.length]): Tenso
 export function plain(t: Value): { dims: number[]; data: unknown[] } {
   if (!(t instanceof Tensor)) throw new Error('expected a tensor');
   return { dims: [...t.dims], data: Array.from(t.data as ArrayLike<unknown>) };
+}
+
+/** Asserts that `run` rejects with a message matching `pattern`. */
+export async function rejects(run: () => Promise<unknown>, pattern: RegExp): Promise<void> {
+  try {
+    await run();
+  } catch (e) {
+    assert.match((e as Error).message, pattern);
+    return;
+  }
+  assert.unreachable('expected an error');
 }

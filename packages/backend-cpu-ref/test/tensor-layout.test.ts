@@ -1,20 +1,10 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Tensor } from '@onnx-ts/core';
-import { f32, i32, i64, plain, runNode, runTensor, str } from './tensor-harness.js';
+import { f32, i32, i64, plain, rejects, runNode, runTensor, str } from './tensor-harness.js';
 
 const INT64_MAX = 9223372036854775807n;
 const INT64_MIN = -9223372036854775808n;
-
-async function rejects(run: () => Promise<unknown>, pattern: RegExp): Promise<void> {
-  try {
-    await run();
-  } catch (e) {
-    assert.match((e as Error).message, pattern);
-    return;
-  }
-  assert.unreachable('expected an error');
-}
 
 test('Transpose reverses axes by default and permutes strings and complex numbers', async () => {
   assert.equal(plain(await runTensor('Transpose', [f32([1, 2, 3, 4, 5, 6], [2, 3])])), { dims: [3, 2], data: [1, 4, 2, 5, 3, 6] });

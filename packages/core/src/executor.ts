@@ -26,6 +26,15 @@ export interface NodeEvent {
   depth: number;
 }
 
+/** Per-run bookkeeping shared by a graph and its subgraphs. */
+export interface RunState {
+  /** performance.now() when the run started. */
+  started: number;
+  /** performance.now() after which the run stops with an Error (Infinity: no limit). */
+  deadline: number;
+  timeoutMs?: number;
+}
+
 export interface ExecutionEnv {
   /** Backends in the session's order of preference (core first, cpu-ref last). */
   backends: readonly Backend[];
@@ -187,7 +196,7 @@ export class GraphPlan {
   }
 
   /** Runs the graph; `inputs` bind graph inputs by position; returns graph outputs by position. */
-  async run(inputs: readonly Value[], outer: Scope | undefined, started: number): Promise<Value[]> {
+  async run(inputs: readonly Value[], outer: Scope | undefined, state: RunState): Promise<Value[]> {
     const scope = new Scope(outer);
     for (const [name, t] of this.graph.initializers) scope.values.set(name, t);
     for (const [name, t] of this.sparseValues) scope.values.set(name, t);
@@ -195,7 +204,7 @@ export class GraphPlan {
       if (i < inputs.length && inputs[i] !== undefined) scope.values.set(info.name, inputs[i]);
     });
     for (const step of this.steps) {
-      await this.runStep(step, scope, started);
+      await this.runStep(step, scope, state);
       for (const name of step.frees) scope.values.delete(name);
     }
     return this.graph.outputs.map((o) => {
@@ -204,8 +213,9 @@ export class GraphPlan {
     });
   }
 
-  private async runStep(step: Step, scope: Scope, started: number): Promise<void> {
+  private async runStep(step: Step, scope: Scope, state: RunState): Promise<void> {
     const { node } = step;
+    if (now() > state.deadline) throw new Error(`run exceeded its time limit of ${state.timeoutMs} ms (at ${describeNode(node)})`);
     const inputs = node.inputs.map((name) => {
       if (name === '') return undefined;
       if (!scope.has(name)) throw new Error(`${describeNode(node)}: input '${name}' has no value`);
@@ -232,7 +242,7 @@ export class GraphPlan {
       runGraph: (graph, values) => {
         const plan = this.subplans.get(graph);
         if (!plan) throw new Error(`${describeNode(node)}: runGraph called with a graph that is not one of its attributes`);
-        return plan.run(values, scope, started);
+        return plan.run(values, scope, state);
       },
       checkAllocation: (type, count) => checkAllocation(type, count, this.env.maxTensorBytes),
     };
@@ -251,11 +261,11 @@ export class GraphPlan {
       if (v instanceof Tensor) checkTensorLimit(v, node, this.env.maxTensorBytes);
       scope.values.set(name, v);
     });
-    this.env.onNode?.({ node, backend: backend.name, startMs: t0 - started, durationMs: now() - t0, outputs, depth: this.depth });
+    this.env.onNode?.({ node, backend: backend.name, startMs: t0 - state.started, durationMs: now() - t0, outputs, depth: this.depth });
   }
 }
 
-function now(): number {
+export function now(): number {
   return typeof performance !== 'undefined' ? performance.now() : Date.now();
 }
 

@@ -19,7 +19,7 @@ export { defineKernel, getBackend, kernelsFor, listBackends, pickKernel, registe
 export type { Backend, KernelContext, KernelInputs, KernelSpec } from './kernel.js';
 export { broadcastIndex, broadcastShapes, normalizeAxis, sameShape, stridesOf } from './shape-utils.js';
 export { InferenceSession, registerOptimizer } from './session.js';
-export type { ExecutionProvider, ModelOptimizer, NodePlacement, ProfileEvent, SessionOptions, ValueMetadata } from './session.js';
+export type { ExecutionProvider, ModelOptimizer, NodePlacement, ProfileEvent, RunOptions, SessionOptions, ValueMetadata } from './session.js';
 export { useFileSystem, loadSource } from './files.js';
 export type { FileSystem, ModelSource } from './files.js';
 export { decodeModel, saveModel, MAX_GRAPH_DEPTH } from './proto/model-proto.js';
@@ -28,7 +28,7 @@ export { decodeTensor, decodeValue, densify, encodeTensor, encodeValue } from '.
 export type { ExternalDataReader, ProtoKind } from './proto/tensor-proto.js';
 export { freeVariables, topologicalOrder } from './graph-analysis.js';
 export { GraphPlan, Scope, checkAllocation } from './executor.js';
-export type { ExecutionEnv, NodeEvent } from './executor.js';
+export type { ExecutionEnv, NodeEvent, RunState } from './executor.js';
 export { sliceAxis, stackAxis } from './tensor-ops.js';
 export { FloatAttr, GraphBuilder, buildModel, tensorType, toAttribute } from './builder.js';
 export type { BuilderAttr } from './builder.js';

@@ -1,6 +1,6 @@
 /** InferenceSession: the onnxruntime-style entry point. */
 import type { DType } from './dtype.js';
-import { CORE_BACKEND, GraphPlan, functionKey, type ExecutionEnv, type NodeEvent } from './executor.js';
+import { CORE_BACKEND, GraphPlan, functionKey, now, type ExecutionEnv, type NodeEvent, type RunState } from './executor.js';
 import { loadSource, type ModelSource } from './files.js';
 import type { Dim, Model, Node, TypeInfo, ValueInfo } from './ir.js';
 import { getBackend, listBackends, type Backend } from './kernel.js';
@@ -23,8 +23,15 @@ export interface SessionOptions {
   maxTensorBytes?: number;
   /** Threads for backends that use them. */
   intraOpNumThreads?: number;
+  /** Default time limit of one run(); checked between nodes, so one very long kernel can still overrun it. */
+  runTimeoutMs?: number;
   /** Lets the session run rewrites into the com.onnx-ts domain (fused kernels). */
   allowCustomOps?: boolean;
+}
+
+export interface RunOptions {
+  /** Stop the run with an Error once it has taken this long (checked between nodes). */
+  timeoutMs?: number;
 }
 
 export interface ValueMetadata {
@@ -144,8 +151,13 @@ export class InferenceSession {
     return new InferenceSession(model, backends, options);
   }
 
-  /** Runs the model. `fetches` limits which outputs are returned (default: all). */
-  async run(feeds: Record<string, Value>, fetches?: readonly string[]): Promise<Record<string, Value>> {
+  /**
+   * Runs the model. `fetches` limits which outputs are returned (default: all); `run(feeds, options)` and
+   * `run(feeds, fetches, options)` both work, as in onnxruntime.
+   */
+  async run(feeds: Record<string, Value>, fetchesOrOptions?: readonly string[] | RunOptions, maybeOptions?: RunOptions): Promise<Record<string, Value>> {
+    const fetches = Array.isArray(fetchesOrOptions) ? fetchesOrOptions : undefined;
+    const runOptions = (Array.isArray(fetchesOrOptions) ? maybeOptions : fetchesOrOptions as RunOptions | undefined) ?? {};
     if (this.released) throw new Error('session has been released');
     if (feeds === null || typeof feeds !== 'object') throw new Error(`run(): feeds must be an object of input name → value, got ${feeds}`);
     const wanted = fetches ?? this.outputNames;
@@ -156,8 +168,10 @@ export class InferenceSession {
     const graph = this.model.graph;
     const inputs = graph.inputs.map((v) => feeds[v.name]);
     if (this.options.captureIntermediates) this.intermediates = new Map(Object.entries(feeds));
-    const started = typeof performance !== 'undefined' ? performance.now() : Date.now();
-    const outputs = await this.plan.run(inputs, undefined, started);
+    const started = now();
+    const timeoutMs = runOptions.timeoutMs ?? this.options.runTimeoutMs;
+    const state: RunState = { started, deadline: timeoutMs === undefined ? Infinity : started + timeoutMs, timeoutMs };
+    const outputs = await this.plan.run(inputs, undefined, state);
     const result: Record<string, Value> = {};
     graph.outputs.forEach((o, i) => {
       if (wanted.includes(o.name)) result[o.name] = outputs[i];

@@ -148,11 +148,20 @@ function parseComplex(op: string, text: string): [number, number] {
   return [parseNumber(op, body.slice(0, split)), imaginary(body.slice(split))];
 }
 
+export interface FloatFormat {
+  /** Whether a decimal candidate reads back to the value in its own type. */
+  readsBack: (candidate: number) => boolean;
+  /** Magnitudes from here up print in scientific notation (numpy: 1e16, but 1e3 for float16). */
+  positionalBelow: number;
+  /** Whole values without ".0", as in Python's complex repr. */
+  bareWhole?: boolean;
+}
+
 /**
  * numpy's str() of a float: the shortest digits that read back to the same value of the source type, positional
- * for 1e-4 <= |v| < 1e16 (with ".0" when whole, unless `bareWhole`), scientific with a two-digit exponent otherwise.
+ * for 1e-4 <= |v| < positionalBelow (with ".0" when whole), scientific with a two-digit exponent otherwise.
  */
-export function formatFloat(v: number, readsBack: (candidate: number) => boolean, bareWhole = false): string {
+export function formatFloat(v: number, { readsBack, positionalBelow, bareWhole = false }: FloatFormat): string {
   if (Number.isNaN(v)) return 'nan';
   if (v === Infinity || v === -Infinity) return v > 0 ? 'inf' : '-inf';
   const sign = v < 0 || Object.is(v, -0) ? '-' : '';
@@ -163,7 +172,7 @@ export function formatFloat(v: number, readsBack: (candidate: number) => boolean
   const digits = mantissa.replace('.', '').replace(/0+$/, '') || '0';
   const exponent = Number(exponentText);
   const magnitude = Math.abs(v);
-  if (magnitude >= 1e-4 && magnitude < 1e16) {
+  if (magnitude >= 1e-4 && magnitude < positionalBelow) {
     if (exponent < 0) return `${sign}0.${'0'.repeat(-exponent - 1)}${digits}`;
     const whole = digits.slice(0, exponent + 1).padEnd(exponent + 1, '0');
     const fraction = digits.slice(exponent + 1);
@@ -173,17 +182,18 @@ export function formatFloat(v: number, readsBack: (candidate: number) => boolean
   return `${sign}${scaled}e${exponent < 0 ? '-' : '+'}${String(Math.abs(exponent)).padStart(2, '0')}`;
 }
 
-/** Whether a decimal candidate reads back to the same value in `type` (the value's own type). */
-function readsBackAs(type: DType, value: number): (candidate: number) => boolean {
-  if (type === 'float64') return (c) => c === value;
-  if (type === 'float32' || type === 'complex64') return (c) => Math.fround(c) === value;
+/** How numpy prints `value`, an element of `type`. */
+function formatOf(type: DType, value: number, bareWhole = false): FloatFormat {
+  const positionalBelow = type === 'float16' ? 1e3 : 1e16;
+  if (type === 'float64' || type === 'complex128') return { readsBack: (c) => c === value, positionalBelow, bareWhole };
+  if (type === 'float32' || type === 'complex64') return { readsBack: (c) => Math.fround(c) === value, positionalBelow, bareWhole };
   const code = encodeFloatCode(type, value);
-  return (c) => encodeFloatCode(type, c) === code;
+  return { readsBack: (c) => encodeFloatCode(type, c) === code, positionalBelow, bareWhole };
 }
 
 /** Python's repr of a complex number: "2j", "(1+2j)", "(1-0.5j)". */
 function formatComplex(type: DType, re: number, im: number): string {
-  const part = (v: number): string => formatFloat(v, readsBackAs(type, v), true);
+  const part = (v: number): string => formatFloat(v, formatOf(type, v, true));
   const imaginary = `${part(Math.abs(im))}j`;
   if (re === 0 && !Object.is(re, -0)) return im < 0 || Object.is(im, -0) ? `-${imaginary}` : part(im) + 'j';
   return `(${part(re)}${im < 0 || Object.is(im, -0) ? '-' : '+'}${imaginary})`;
@@ -203,7 +213,7 @@ function toStrings(x: Tensor): string[] {
   } else if (x.type === 'float32' || x.type === 'float64' || isEncodedFloat(x.type)) {
     for (let i = 0; i < x.size; i++) {
       const v = get(i) as number;
-      out[i] = formatFloat(v, readsBackAs(x.type, v));
+      out[i] = formatFloat(v, formatOf(x.type, v));
     }
   } else {
     for (let i = 0; i < x.size; i++) out[i] = String(get(i));

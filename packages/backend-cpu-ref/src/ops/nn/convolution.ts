@@ -18,8 +18,8 @@ export const convAttrs = {
   strides: attr.ints(),
 };
 
-/** Elements of the column matrix built at once (4 MiB of float32). */
-const COLUMN_BUDGET = 1 << 20;
+/** Elements of a column matrix built at once (4 MiB of float32). */
+export const COLUMN_BUDGET = 1 << 20;
 /** Fewest output positions per column tile, so the matrix product stays wide enough to run blocked. */
 const MIN_TILE = 256;
 

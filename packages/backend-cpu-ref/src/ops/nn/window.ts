@@ -174,16 +174,33 @@ export function im2col(image: FloatArray, imageAt: number, channels: number, w: 
 }
 
 /**
- * The adjoint of im2col over the whole grid: adds every column entry of `col` into the image position it was read
+ * The adjoint of im2col for grid positions [from, to): adds every entry of `col` into the image position it was read
  * from (entries that fall in the padding are dropped). `image` holds `channels` planes from image[imageAt].
  */
-export function col2im(col: FloatArray, channels: number, w: Window, image: FloatArray, imageAt: number): void {
-  const width = shapeSize(w.grid);
+export function col2im(col: FloatArray, channels: number, w: Window, from: number, to: number, image: FloatArray, imageAt: number): void {
+  const width = to - from;
   const lastDim = w.image[w.image.length - 1];
-  forEachRun(channels, w, 0, width, (row, column, length, imageRow, first, step) => {
+  forEachRun(channels, w, from, to, (row, column, length, imageRow, first, step) => {
     if (imageRow < 0) return;
     const src = row * width + column;
     const base = imageAt + imageRow;
     for (let t = 0, i = first; t < length; t++, i += step) if (i >= 0 && i < lastDim) image[base + i] += col[src + t];
   });
+}
+
+/**
+ * For every entry of the column matrix of the whole grid (row-major, as im2col lays it out), the offset of the image
+ * element it reads within `channels` planes, or -1 where it reads padding. Lets a caller scatter values of any type.
+ */
+export function columnTargets(channels: number, w: Window): Int32Array {
+  const width = shapeSize(w.grid);
+  const lastDim = w.image[w.image.length - 1];
+  const targets = new Int32Array(channels * shapeSize(w.kernel) * width);
+  forEachRun(channels, w, 0, width, (row, column, length, imageRow, first, step) => {
+    const at = row * width + column;
+    for (let t = 0, i = first; t < length; t++, i += step) {
+      targets[at + t] = imageRow >= 0 && i >= 0 && i < lastDim ? imageRow + i : -1;
+    }
+  });
+  return targets;
 }

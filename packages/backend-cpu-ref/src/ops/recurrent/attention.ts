@@ -12,7 +12,7 @@
  * The computation runs in float64, which meets whatever softmax_precision asks for.
  */
 import {
-  FLOAT_DTYPES, attr, broadcastIndex, broadcastShapes, defineKernel, dtypeFromCode, sameShape, type KernelContext,
+  FLOAT_DTYPES, attr, broadcastIndex, defineKernel, dtypeFromCode, type KernelContext,
   type KernelInputs, type Tensor,
 } from '@onnx-ts/core';
 import { fromNumbers, toNumbers } from '../../util/elementwise.js';
@@ -134,7 +134,7 @@ function addMask(op: string, scores: Float64Array, scoreDims: number[], mask: Te
     for (let r = 0; r < rows; r++) padded.set(values.subarray(r * columns, (r + 1) * columns), r * total);
     dims = [...dims.slice(0, -1), total];
   }
-  if (!sameShape(broadcastShapes(scoreDims, dims), scoreDims)) {
+  if (!dims.every((d, i) => d === 1 || d === scoreDims[scoreDims.length - dims.length + i])) {
     throw new Error(`${op}: attn_mask [${mask.dims.join(', ')}] does not broadcast to the scores [${scoreDims.join(', ')}]`);
   }
   const index = broadcastIndex(scoreDims, dims);

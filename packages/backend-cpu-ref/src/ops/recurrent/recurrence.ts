@@ -3,7 +3,7 @@
  * layouts, the three directions, and writing Y / Y_h / Y_c. Each op supplies only its cell: one time step that
  * updates the hidden (and cell) state of one batch entry in place.
  */
-import { Tensor, attr, type DType, type KernelContext, type KernelInputs } from '@onnx-ts/core';
+import { attr, type DType, type KernelContext, type KernelInputs, type Tensor } from '@onnx-ts/core';
 import { fromNumbers, toNumbers } from '../../util/elementwise.js';
 import { gemm } from '../../util/gemm.js';
 import { resolveActivations, type Activation } from './activations.js';
@@ -34,7 +34,6 @@ type RecurrentAttrs = {
 
 /** What a cell of one direction works with. */
 export interface DirectionContext {
-  direction: number;
   hidden: number;
   /** R of this direction, [gates*hidden, hidden] row-major. */
   r: Float64Array;
@@ -72,14 +71,12 @@ function optionalParam(op: string, name: string, value: KernelInputs[number], ty
 }
 
 /** h·Rᵀ for the gate rows [firstRow, firstRow+rows) of R: out[j] = Σ_k h[k]·R[firstRow+j][k]. */
-export function recurrentProduct(
-  dir: DirectionContext, h: Float64Array, firstRow: number, rows: number, out: Float64Array, outOffset = 0,
-): void {
+export function recurrentProduct(dir: DirectionContext, h: Float64Array, firstRow: number, rows: number, out: Float64Array): void {
   const H = dir.hidden;
   gemm({
     transA: false, transB: true, M: 1, N: rows, K: H, alpha: 1,
     a: h, aOffset: 0, lda: H, b: dir.r, bOffset: firstRow * H, ldb: H,
-    beta: 0, c: out, cOffset: outOffset, ldc: rows,
+    beta: 0, c: out, cOffset: 0, ldc: rows,
   });
 }
 
@@ -150,7 +147,6 @@ export function runRecurrence(spec: RecurrentOp, inputs: KernelInputs, attrs: Re
       for (let j = 0; j < rows; j++) xw[i * rows + j] += bias[biasOffset + j];
     }
     const step = spec.makeCell({
-      direction: d,
       hidden,
       r: rAll.subarray(d * rows * hidden, (d + 1) * rows * hidden),
       rBias: bias.subarray(biasOffset + rows, biasOffset + 2 * rows),

@@ -1,5 +1,6 @@
 /** ArgMax and ArgMin: the index of the largest/smallest element along one axis, through the reduction driver. */
 import { NUMERIC_DTYPES, Tensor, attr, defineKernel, type KernelSpec } from '@onnx-ts/core';
+import { requireTensor } from './inputs.js';
 import { checkedAxis, reductionLayout } from './layout.js';
 import { readNumeric } from './numeric.js';
 
@@ -54,7 +55,7 @@ export function argExtremeKernels(op: Op): KernelSpec<any>[] {
       dtypes: NUMERIC_DTYPES,
       attrs: { axis: attr.int(0), keepdims: attr.int(1), select_last_index: attr.int(0) },
       run: ([x], { axis, keepdims, select_last_index }) => [
-        argExtreme(op, x as Tensor, axis, keepdims !== 0, select_last_index !== 0),
+        argExtreme(op, requireTensor(op, x, 'data'), axis, keepdims !== 0, select_last_index !== 0),
       ],
     }),
   ];

@@ -2,8 +2,9 @@
  * CumSum and CumProd: running totals along one axis (given as an input), optionally exclusive (each output leaves
  * out its own element) and/or reversed (totals run from the end).
  */
-import { attr, defineKernel, type DType, type KernelSpec, type Tensor } from '@onnx-ts/core';
-import { checkedAxis, readScalarInteger, reductionLayout } from './layout.js';
+import { attr, defineKernel, type DType, type KernelSpec } from '@onnx-ts/core';
+import { readScalarInteger, requireTensor } from './inputs.js';
+import { checkedAxis, reductionLayout } from './layout.js';
 import { allocNumeric, arithFor, numericTensor, readNumeric, type Arith, type Buffer } from './numeric.js';
 
 type Combine = 'add' | 'mul';
@@ -49,9 +50,9 @@ export function cumulativeKernels(op: string, since: number, combine: Combine): 
       dtypes: CUMULATIVE_DTYPES,
       attrs: { exclusive: attr.int(0), reverse: attr.int(0) },
       run: ([x, axisInput], { exclusive, reverse }) => {
-        const t = x as Tensor;
-        if (!axisInput) throw new Error(`${op}: input 'axis' is required`);
-        const axis = checkedAxis(readScalarInteger(axisInput as Tensor, `${op}: input 'axis'`), t.dims.length, `${op}: axis`);
+        const t = requireTensor(op, x, 'x');
+        const axisValue = readScalarInteger(requireTensor(op, axisInput, 'axis'), `${op}: input 'axis'`);
+        const axis = checkedAxis(axisValue, t.dims.length, `${op}: axis`);
         const { groupStarts, memberOffsets } = reductionLayout(t.dims, [axis], true);
         const input = readNumeric(t);
         const out = allocNumeric(t.type, t.size);

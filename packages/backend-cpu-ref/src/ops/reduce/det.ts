@@ -1,6 +1,7 @@
 /** Det: determinants of the square matrices in the last two axes, by LU decomposition with partial pivoting. */
 import { FLOAT_DTYPES, defineKernel, shapeSize, type Tensor } from '@onnx-ts/core';
 import { fromNumbers, toNumbers } from '../../util/elementwise.js';
+import { requireTensor } from './inputs.js';
 
 /** Determinant of the n×n matrix held row-major in `lu`, which it overwrites. */
 function luDeterminant(lu: Float64Array, n: number): number {
@@ -48,4 +49,4 @@ function det(x: Tensor): Tensor {
   return fromNumbers(x.type, out, batchDims);
 }
 
-export default [defineKernel({ op: 'Det', since: 11, dtypes: FLOAT_DTYPES, run: ([x]) => [det(x as Tensor)] })];
+export default [defineKernel({ op: 'Det', since: 11, dtypes: FLOAT_DTYPES, run: ([x]) => [det(requireTensor('Det', x, 'X'))] })];

@@ -4,6 +4,7 @@
  * strides, which walks the diagonal). The result walks output labels outside and summed labels inside.
  */
 import { NUMERIC_DTYPES, attr, defineKernel, shapeSize, stridesOf, type KernelContext, type Tensor } from '@onnx-ts/core';
+import { requireTensor } from './inputs.js';
 import { stridedOffsets } from './layout.js';
 import { allocNumeric, arithFor, numericTensor, readNumeric, type Arith, type Buffer } from './numeric.js';
 
@@ -107,12 +108,20 @@ function labelChar(l: number): string {
   return String.fromCharCode(l < 26 ? 65 + l : 97 + l - 26);
 }
 
-function contract<T>(p: Plan, inputs: readonly ArrayLike<T>[], out: Buffer<T>, arith: Arith<T>): void {
+function contract<T>(
+  p: Plan,
+  inputs: readonly ArrayLike<T>[],
+  out: Buffer<T>,
+  arith: Arith<T>,
+  checkAllocation: KernelContext['checkAllocation'],
+): void {
   const outSizes = p.outLabels.map((l) => p.sizes[l]);
   const sumSizes = p.sumLabels.map((l) => p.sizes[l]);
+  const sumCount = shapeSize(sumSizes);
+  // Offset tables: per input, one entry per output element and one per summed combination.
+  checkAllocation('int32', (out.length + sumCount) * inputs.length);
   const outOffsets = p.strides.map((s) => stridedOffsets(outSizes, p.outLabels.map((l) => s[l])));
   const sumOffsets = p.strides.map((s) => stridedOffsets(sumSizes, p.sumLabels.map((l) => s[l])));
-  const sumCount = shapeSize(sumSizes);
   for (let o = 0; o < out.length; o++) {
     let acc = arith.zero;
     for (let s = 0; s < sumCount; s++) {
@@ -138,9 +147,9 @@ function einsum(equation: string, inputs: readonly Tensor[], ctx: KernelContext)
   const data = inputs.map(readNumeric);
   const kind = data[0].kind;
   if (kind === 'bigint') {
-    contract(p, data.map((d) => d.values as BigInt64Array), out as BigInt64Array, arithFor('bigint'));
+    contract(p, data.map((d) => d.values as BigInt64Array), out as BigInt64Array, arithFor('bigint'), ctx.checkAllocation);
   } else {
-    contract(p, data.map((d) => d.values as Float64Array), out as Float64Array, arithFor(kind));
+    contract(p, data.map((d) => d.values as Float64Array), out as Float64Array, arithFor(kind), ctx.checkAllocation);
   }
   return numericTensor(type, out, outDims);
 }
@@ -151,6 +160,6 @@ export default [
     since: 12,
     dtypes: NUMERIC_DTYPES,
     attrs: { equation: attr.string.required() },
-    run: (inputs, { equation }, ctx) => [einsum(equation, inputs as Tensor[], ctx)],
+    run: (inputs, { equation }, ctx) => [einsum(equation, inputs.map((v, i) => requireTensor('Einsum', v, `Inputs[${i}]`)), ctx)],
   }),
 ];

@@ -4,7 +4,7 @@
  * `groupStarts[g] + memberOffsets[m]`. Reductions, ArgMax/ArgMin, Softmax and friends, CumSum/CumProd and TopK all
  * walk their tensors through it.
  */
-import { normalizeAxis, shapeSize, stridesOf, type Tensor } from '@onnx-ts/core';
+import { normalizeAxis, shapeSize, stridesOf } from '@onnx-ts/core';
 
 /** Offsets of every element of a box of `dims`, visited row-major, each axis stepping by its own stride. */
 export function stridedOffsets(dims: readonly number[], strides: readonly number[]): Int32Array {
@@ -77,18 +77,4 @@ export function normalizeAxes(axes: readonly number[], rank: number, what: strin
   const out = axes.map((a) => checkedAxis(a, rank, what));
   if (new Set(out).size !== out.length) throw new Error(`${what} [${axes.join(', ')}] repeats an axis`);
   return out;
-}
-
-/** Reads a 1-D int32/int64 tensor input (axes, K, a scan axis) as numbers. */
-export function readIntegers(t: Tensor, what: string): number[] {
-  if (t.type !== 'int64' && t.type !== 'int32') throw new Error(`${what} must be int64 or int32, got ${t.type}`);
-  if (t.dims.length > 1) throw new Error(`${what} must be a scalar or 1-D tensor, got shape [${t.dims.join(', ')}]`);
-  return Array.from(t.data as ArrayLike<number | bigint>, Number);
-}
-
-/** Reads a single integer given as a scalar or one-element tensor input. */
-export function readScalarInteger(t: Tensor, what: string): number {
-  const values = readIntegers(t, what);
-  if (values.length !== 1) throw new Error(`${what} must hold exactly one value, got ${values.length}`);
-  return values[0];
 }

@@ -7,6 +7,7 @@ import {
   NUMERIC_DTYPES, Tensor, broadcastIndex, broadcastShapes, defineKernel, shapeSize, type KernelContext,
 } from '@onnx-ts/core';
 import { gemm, type FloatArray } from '../../util/gemm.js';
+import { requireTensor } from './inputs.js';
 import { allocNumeric, arithFor, numericTensor, readNumeric, type Arith, type Buffer } from './numeric.js';
 
 interface Plan {
@@ -96,6 +97,6 @@ export default [
     op: 'MatMul',
     since: 1,
     dtypes: NUMERIC_DTYPES,
-    run: ([a, b], _attrs, ctx) => [matMul(a as Tensor, b as Tensor, ctx)],
+    run: ([a, b], _attrs, ctx) => [matMul(requireTensor('MatMul', a, 'A'), requireTensor('MatMul', b, 'B'), ctx)],
   }),
 ];

@@ -4,8 +4,9 @@
  * noop_with_empty_axes and empty tensors.
  */
 import { attr, defineKernel, shapeSize, type DType, type KernelSpec, type Tensor } from '@onnx-ts/core';
-import { normalizeAxes, readIntegers, reductionLayout } from './layout.js';
 import { toNumbers } from '../../util/elementwise.js';
+import { optionalTensor, readIntegers, requireTensor } from './inputs.js';
+import { normalizeAxes, reductionLayout } from './layout.js';
 import { allocNumeric, numericTensor, readNumeric, type Buffer } from './numeric.js';
 
 export interface Accumulator<T> {
@@ -57,7 +58,7 @@ export function reduce(def: ReductionDef, x: Tensor, axes: readonly number[], ke
     reduceGroups(input.values, out, groupStarts, memberOffsets, def.bigint, x.type);
     return numericTensor(x.type, out, outDims);
   }
-  const own = input.kind === 'int' ? def.int : input.kind === 'float' ? def.float : undefined;
+  const own = input.kind === 'float' ? def.float : input.kind === 'int' ? def.int : undefined;
   const values = input.kind === 'bigint' ? toNumbers(x) : input.values;
   const out = new Float64Array(shapeSize(outDims));
   reduceGroups(values, out, groupStarts, memberOffsets, own ?? def.float, x.type);
@@ -80,7 +81,7 @@ export function reductionKernels(def: ReductionDef): KernelSpec<any>[] {
       dtypes: def.dtypes,
       attrs: { axes: attr.ints(), keepdims: attr.int(1) },
       run: ([x], { axes, keepdims }) => {
-        const data = x as Tensor;
+        const data = requireTensor(def.op, x, 'data');
         return [reduce(def, data, axes?.length ? axes : allAxes(data), keepdims !== 0)];
       },
     }),
@@ -90,8 +91,9 @@ export function reductionKernels(def: ReductionDef): KernelSpec<any>[] {
       dtypes: def.dtypes,
       attrs: { keepdims: attr.int(1), noop_with_empty_axes: attr.int(0) },
       run: ([x, axesInput], { keepdims, noop_with_empty_axes }) => {
-        const data = x as Tensor;
-        const axes = axesInput ? readIntegers(axesInput as Tensor, `${def.op}: input 'axes'`) : [];
+        const data = requireTensor(def.op, x, 'data');
+        const axesTensor = optionalTensor(def.op, axesInput, 'axes');
+        const axes = axesTensor ? readIntegers(axesTensor, `${def.op}: input 'axes'`) : [];
         // Reducing over no axes reduces each element alone: Sum keeps it, SumSquare squares it, L1 takes |x|.
         const effective = axes.length > 0 || noop_with_empty_axes !== 0 ? axes : allAxes(data);
         return [reduce(def, data, effective, keepdims !== 0)];

@@ -5,6 +5,7 @@
  */
 import { FLOAT_DTYPES, attr, defineKernel, type KernelSpec, type Tensor } from '@onnx-ts/core';
 import { fromNumbers, toNumbers } from '../../util/elementwise.js';
+import { requireTensor } from './inputs.js';
 import { checkedAxis, reductionLayout } from './layout.js';
 
 /** Writes the normalized values of one group: elements `start + members[m]` of `values` into the same places of `out`. */
@@ -27,7 +28,7 @@ export function softmaxFamilyKernels(op: string, normalize: GroupNormalizer): Ke
       dtypes: FLOAT_DTYPES,
       attrs: { axis: attr.int(1) },
       run: ([x], { axis }) => {
-        const t = x as Tensor;
+        const t = requireTensor(op, x, 'input');
         const rank = t.dims.length;
         // axis may equal rank here: the 2-D view is then [size, 1] and every element is its own group.
         if (!Number.isInteger(axis) || axis < -rank || axis > rank) {
@@ -44,7 +45,7 @@ export function softmaxFamilyKernels(op: string, normalize: GroupNormalizer): Ke
       dtypes: FLOAT_DTYPES,
       attrs: { axis: attr.int(-1) },
       run: ([x], { axis }) => {
-        const t = x as Tensor;
+        const t = requireTensor(op, x, 'input');
         return [normalizeGroups(t, [checkedAxis(axis, t.dims.length, `${op}: axis`)], normalize)];
       },
     }),

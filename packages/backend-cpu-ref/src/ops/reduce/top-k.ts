@@ -4,7 +4,8 @@
  * sorted arrive in 11 (an unsorted result may be in any order, so sorted output serves both).
  */
 import { NUMERIC_DTYPES, Tensor, attr, defineKernel, type Value } from '@onnx-ts/core';
-import { checkedAxis, readScalarInteger, reductionLayout } from './layout.js';
+import { readScalarInteger, requireTensor } from './inputs.js';
+import { checkedAxis, reductionLayout } from './layout.js';
 import { allocNumeric, numericTensor, readNumeric, type Buffer } from './numeric.js';
 
 function selectGroups<T extends number | bigint>(
@@ -63,7 +64,7 @@ export default [
     until: 9,
     dtypes: NUMERIC_DTYPES,
     attrs: { axis: attr.int(-1), k: attr.int.required() },
-    run: ([x], { axis, k }) => topK(x as Tensor, k, axis, true),
+    run: ([x], { axis, k }) => topK(requireTensor('TopK', x, 'X'), k, axis, true),
   }),
   defineKernel({
     op: 'TopK',
@@ -71,8 +72,8 @@ export default [
     dtypes: NUMERIC_DTYPES,
     attrs: { axis: attr.int(-1), largest: attr.int(1), sorted: attr.int(1) },
     run: ([x, kInput], { axis, largest }) => {
-      if (!kInput) throw new Error("TopK: input 'K' is required");
-      return topK(x as Tensor, readScalarInteger(kInput as Tensor, "TopK: input 'K'"), axis, largest !== 0);
+      const k = readScalarInteger(requireTensor('TopK', kInput, 'K'), "TopK: input 'K'");
+      return topK(requireTensor('TopK', x, 'X'), k, axis, largest !== 0);
     },
   }),
 ];

@@ -85,8 +85,8 @@ function gridSample(X: Tensor, grid: Tensor, mode: Mode, padding: Padding, align
       const normalized = g[gridBase + (r - 1 - d)];
       let c = alignCorners ? ((normalized + 1) / 2) * (len - 1) : ((normalized + 1) * len - 1) / 2;
       if (mode === 'nearest') {
-        // PyTorch, which defined this operator, rounds half to even in 2-D and half away from zero in 3-D.
-        c = r === 3 ? Math.sign(c) * Math.round(Math.abs(c)) : roundHalfEven(c);
+        // Nearest rounds half to even (nearbyint), in 2-D and 3-D alike (the ONNX 3-D test data rely on it).
+        c = roundHalfEven(c);
       }
       if (c < lo || c > hi) {
         if (padding === 'border') c = Math.min(Math.max(c, 0), len - 1);

@@ -16,7 +16,9 @@ export interface GranularityArgs {
 }
 
 export function scaleIndexFor(op: string, x: Tensor, scale: Tensor, zeroPoint: Tensor | undefined, a: GranularityArgs): ScaleIndex {
-  if (zeroPoint && !sameShape(zeroPoint.dims, scale.dims)) {
+  // A scalar and a one-element 1-D tensor both mean per-tensor.
+  const bothSingle = zeroPoint?.size === 1 && scale.size === 1 && zeroPoint.dims.length <= 1 && scale.dims.length <= 1;
+  if (zeroPoint && !bothSingle && !sameShape(zeroPoint.dims, scale.dims)) {
     throw new Error(`${op}: zero point shape [${zeroPoint.dims.join(', ')}] must equal scale shape [${scale.dims.join(', ')}]`);
   }
   if (a.blockSize < 0) throw new Error(`${op}: block_size must be >= 0, got ${a.blockSize}`);
