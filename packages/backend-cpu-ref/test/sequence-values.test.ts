@@ -1,7 +1,7 @@
 // Sequence and optional values against results worked out by hand from the spec.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { GraphBuilder, InferenceSession, Tensor, buildModel, type Value } from '@onnx-ts/core';
+import { GraphBuilder, InferenceSession, Tensor, buildModel, tensorType, type TypeInfo, type Value } from '@onnx-ts/core';
 import { f32, i32, i64, plain, rejects, runNode, runTensor, str } from './tensor-harness.js';
 
 const a = f32([1, 2], [2]);
@@ -81,25 +81,32 @@ test('Optional, OptionalHasElement and OptionalGetElement', async () => {
   await rejects(() => runNode('Optional', []), /'type' attribute must give the element type/);
 });
 
-test('SequenceMap runs the body per element, passing whole tensors and matching elements of other sequences', async () => {
+/** A model applying SequenceMap with a body of Add and Shape to a sequence and a second input of `otherType`. */
+async function sequenceMapSession(otherType: TypeInfo): Promise<InferenceSession> {
   const body = new GraphBuilder('body');
   body.input('x', 'float32');
   body.input('y', 'float32');
   body.output(body.op('Add', ['x', 'y']));
   body.output(body.op('Shape', ['x']));
   const g = new GraphBuilder('main');
-  g.input('seq', { kind: 'sequence', elem: undefined });
-  g.input('other', 'float32');
+  g.input('seq', { kind: 'sequence', elem: tensorType('float32') });
+  g.input('other', otherType);
   const [sums, shapes] = g.node('SequenceMap', ['seq', 'other'], { body: body.build() }, { outputs: ['sums', 'shapes'] });
   g.output(sums);
   g.output(shapes);
-  const session = await InferenceSession.create(buildModel(g.build(), { 'ai.onnx': 17 }), { executionProviders: ['cpu-ref'] });
-  const out = await session.run({ seq: [a, f32([10])], other: f32([100]) });
+  return InferenceSession.create(buildModel(g.build(), { 'ai.onnx': 17 }), { executionProviders: ['cpu-ref'] });
+}
+
+test('SequenceMap runs the body per element, passing whole tensors and matching elements of other sequences', async () => {
+  const withTensor = await sequenceMapSession(tensorType('float32'));
+  const out = await withTensor.run({ seq: [a, f32([10])], other: f32([100]) });
   assert.equal((out.sums as Tensor[]).map(plain), [{ dims: [2], data: [101, 102] }, { dims: [1], data: [110] }]);
   assert.equal((out.shapes as Tensor[]).map((t) => plain(t).data), [[2n], [1n]]);
-  const empty = await session.run({ seq: [], other: f32([100]) });
-  assert.equal(empty.sums, []);
-  await session.run({ seq: [a], other: [a, a] as never }).then(() => console.log("no error"), (e) => console.log(e.message));
+  assert.equal((await withTensor.run({ seq: [], other: f32([100]) })).sums, []);
+  const withSequence = await sequenceMapSession({ kind: 'sequence', elem: tensorType('float32') });
+  const paired = await withSequence.run({ seq: [a, f32([10])], other: [f32([1]), f32([2])] });
+  assert.equal((paired.sums as Tensor[]).map((t) => plain(t).data), [[2, 3], [12]]);
+  await rejects(() => withSequence.run({ seq: [a], other: [a, a] }), /input 1 is a sequence of 2 but the first input sequence has 1/);
 });
 
 test.run();

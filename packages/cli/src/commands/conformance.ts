@@ -64,6 +64,7 @@ export async function conformanceCommand(opts: ConformanceOptions): Promise<numb
   const cases: TestCase[] = discoverCases(root).filter((c) => !filter || filter.test(c.name) || filter.test(caseKey(c)));
   if (!cases.length) throw new Error(`no test cases under ${root}${filter ? ` match ${filter}` : ''}`);
   let exit = 0;
+  const overall = { passed: 0, failed: 0, skipped: 0 };
   for (const backend of opts.backend) {
     const expected = loadExpectedFailures(opts.expected ?? backend);
     const results = await runCases(cases, {
@@ -83,6 +84,11 @@ export async function conformanceCommand(opts: ConformanceOptions): Promise<numb
     for (const r of unexpectedPasses) console.log(`  UNEXPECTED PASS ${caseKey(r)} (listed: ${expected.get(caseKey(r))})`);
     console.log(`${backend}: ${summary.totals.pass} passed, ${summary.totals.fail} failed (${newFailures.length} new failures, ${unexpectedPasses.length} unexpected passes)`);
     if (opts.check && (newFailures.length || unexpectedPasses.length)) exit = 1;
+    overall.passed += summary.totals.pass - unexpectedPasses.length;
+    overall.failed += newFailures.length + unexpectedPasses.length;
+    overall.skipped += results.length - summary.totals.pass - newFailures.length;
   }
+  // Expected failures count as skipped: the verdict is about regressions against the lists.
+  console.log(`conformance: ${overall.passed} passed, ${overall.failed} failed, ${overall.skipped} skipped`);
   return exit;
 }

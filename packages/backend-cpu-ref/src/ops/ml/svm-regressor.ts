@@ -30,10 +30,10 @@ export default [
       const supports = a.n_supports;
       const linear = supports <= 0;
       const kernel = svmKernel(OP, linear ? 'LINEAR' : a.kernel_type, a.kernel_params);
-      const vectors = linear ? [a.coefficients] : [a.support_vectors];
-      if (vectors[0].length !== (linear ? 1 : supports) * x.cols) {
-        const name = linear ? 'coefficients' : 'support_vectors';
-        throw new Error(`${OP}: ${name} has ${vectors[0].length} values, expected ${linear ? 1 : supports} × ${x.cols} features`);
+      const stored = linear ? a.coefficients : a.support_vectors;
+      const expected = (linear ? 1 : supports) * x.cols;
+      if (stored.length !== expected) {
+        throw new Error(`${OP}: ${linear ? 'coefficients' : 'support_vectors'} has ${stored.length} values, expected ${expected}`);
       }
       if (!linear && a.coefficients.length !== supports) {
         throw new Error(`${OP}: coefficients has ${a.coefficients.length} values for ${supports} support vectors`);

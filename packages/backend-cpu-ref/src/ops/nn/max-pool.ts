@@ -1,6 +1,6 @@
 import { FLOAT_DTYPES, Tensor, allocData, attr, defineKernel, stridesOf } from '@onnx-ts/core';
 import { tensorInput } from '../tensor/args.js';
-import { floatBuffer, floatTensor, floatValues } from './float-data.js';
+import { floatBuffer, floatTensor, floatValues, type FloatArray } from './float-data.js';
 import { forEachWindowBlock, poolAttrs, poolShape } from './pooling.js';
 
 /** Converts a row-major plane offset to the column-major one (storage_order 1) over the same spatial dims. */
@@ -23,7 +23,7 @@ function columnMajor(offset: number, dims: readonly number[], rowStrides: readon
 /**
  * MaxPool: the largest element of each window (padding never wins). The optional Indices output holds the flat
  * index of each maximum in X, over N·C·spatial, with the spatial part row-major (storage_order 0) or column-major (1);
- * ties keep the first element.
+ * ties keep the first element, and a NaN wins as numpy's max lets it.
  */
 export default [
   defineKernel({
@@ -50,7 +50,7 @@ export default [
             let at = -1;
             for (let e = starts[p - from]; e < starts[p - from + 1]; e++) {
               const v = xs[base + offsets[e]];
-              if (v > best || at < 0) {
+              if (at < 0 || v > best || (v !== v && best === best)) {
                 best = v;
                 at = offsets[e];
               }
@@ -63,7 +63,7 @@ export default [
           }
         }
       });
-      const y = isInt ? new Tensor(x.type, out as Int8Array | Uint8Array, outDims) : floatTensor(x.type, out as Float64Array, outDims);
+      const y = isInt ? new Tensor(x.type, out as Int8Array | Uint8Array, outDims) : floatTensor(x.type, out as FloatArray, outDims);
       return indices ? [y, new Tensor('int64', indices, outDims)] : [y];
     },
   }),

@@ -4,6 +4,7 @@
  * so it is built once per block and reused across the N·C planes.
  */
 import { attr, shapeSize, stridesOf, type Tensor } from '@onnx-ts/core';
+import { floatBuffer, floatTensor, floatValues, type FloatArray } from './float-data.js';
 import { slidingWindow, type Window } from './window.js';
 
 export const poolAttrs = {
@@ -98,4 +99,18 @@ export function forEachWindowBlock(w: Window, visit: (table: WindowTable) => voi
     }
     visit({ from, to, starts, offsets, paddedCounts });
   }
+}
+
+/**
+ * Global pooling: `reduce` turns the `size` values of each channel plane (from values[start]) into one; the output
+ * is [N, C, 1, ...].
+ */
+export function globalPool(op: string, x: Tensor, reduce: (values: FloatArray, start: number, size: number) => number): Tensor {
+  if (x.dims.length < 2) throw new Error(`${op}: X must be [N, C, spatial...], got [${x.dims.join(', ')}]`);
+  const planes = x.dims[0] * x.dims[1];
+  const size = shapeSize(x.dims.slice(2));
+  const xs = floatValues(x);
+  const out = floatBuffer(x.type, planes);
+  for (let plane = 0; plane < planes; plane++) out[plane] = reduce(xs, plane * size, size);
+  return floatTensor(x.type, out, [x.dims[0], x.dims[1], ...x.dims.slice(2).map(() => 1)]);
 }

@@ -125,7 +125,8 @@ export function takeFlat(src: Tensor, flatIndex: ArrayLike<number>, outDims: rea
   const size = shapeSize(outDims);
   const out = allocData(src.type, size) as unknown as Storage;
   const from = storageOf(src);
-  for (let i = 0; i < size; i++) copyElements(out, i, from, flatIndex[i], 1, slots);
+  if (slots === 1) for (let i = 0; i < size; i++) out[i] = from[flatIndex[i]];
+  else for (let i = 0; i < size; i++) copyElements(out, i, from, flatIndex[i], 1, slots);
   return new Tensor(src.type, out as never, outDims);
 }
 

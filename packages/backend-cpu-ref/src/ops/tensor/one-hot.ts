@@ -1,5 +1,5 @@
 import { attr, defineKernel, normalizeAxis, shapeSize, slotsPerElement } from '@onnx-ts/core';
-import { toNumbers } from '../../util/elementwise.js';
+import { numericKind, toNumbers } from '../../util/elementwise.js';
 import { tensorInput } from './args.js';
 import { copyElements, filledTensor, narrow, storageOf } from './layout.js';
 
@@ -11,6 +11,9 @@ export default [
       const indices = tensorInput('OneHot', inputs, 0, 'indices');
       const depthInput = tensorInput('OneHot', inputs, 1, 'depth');
       const values = tensorInput('OneHot', inputs, 2, 'values');
+      // Indices and depth may be of any numeric type (numericKind rejects strings and complex numbers).
+      numericKind(indices.type);
+      numericKind(depthInput.type);
       if (depthInput.size !== 1) throw new Error(`OneHot: 'depth' must hold one value, got shape [${depthInput.dims.join(', ')}]`);
       if (values.size !== 2) throw new Error(`OneHot: 'values' must hold [off_value, on_value], got shape [${values.dims.join(', ')}]`);
       const depth = Math.trunc(toNumbers(depthInput)[0]);

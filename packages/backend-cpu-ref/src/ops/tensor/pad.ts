@@ -66,9 +66,6 @@ function pad(
   return gatherByAxisOffsets(x, outDims, offsets, { fill });
 }
 
-/** The fill value of the attribute versions (a float, converted to the data's type). */
-const fillFromAttr = (x: Tensor, value: number): Tensor => fromNumbers(x.type, [value], []);
-
 function fillFromInput(x: Tensor, inputs: KernelInputs): Tensor | undefined {
   const value = optionalTensor('Pad', inputs, 2, 'constant_value');
   if (!value || value.size === 0) return undefined;
@@ -79,19 +76,14 @@ function fillFromInput(x: Tensor, inputs: KernelInputs): Tensor | undefined {
 
 export default [
   defineKernel({
-    op: 'Pad', since: 1, until: 1,
-    attrs: { paddings: attr.ints.required(), mode: attr.string('constant'), value: attr.float(0) },
-    run: (inputs, { paddings, mode, value }, ctx) => {
+    // Opset 1 named the attribute `paddings`, opset 2 `pads`.
+    op: 'Pad', since: 1, until: 10,
+    attrs: { pads: attr.ints(), paddings: attr.ints(), mode: attr.string('constant'), value: attr.float(0) },
+    run: (inputs, { pads, paddings, mode, value }, ctx) => {
       const x = tensorInput('Pad', inputs, 0, 'data');
-      return [pad(x, paddings, undefined, mode, fillFromAttr(x, value), ctx)];
-    },
-  }),
-  defineKernel({
-    op: 'Pad', since: 2, until: 10,
-    attrs: { pads: attr.ints.required(), mode: attr.string('constant'), value: attr.float(0) },
-    run: (inputs, { pads, mode, value }, ctx) => {
-      const x = tensorInput('Pad', inputs, 0, 'data');
-      return [pad(x, pads, undefined, mode, fillFromAttr(x, value), ctx)];
+      const amounts = pads ?? paddings;
+      if (!amounts) throw new Error(`Pad: attribute 'pads' is missing`);
+      return [pad(x, amounts, undefined, mode, fromNumbers(x.type, [value], []), ctx)];
     },
   }),
   defineKernel({

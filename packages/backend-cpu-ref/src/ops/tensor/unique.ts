@@ -40,22 +40,29 @@ export default [
       };
       // A stable sort keeps equal items in input order, so each group starts with its first occurrence.
       const order = Array.from({ length: n }, (_, i) => i).sort(compareItems);
-      const groups: number[][] = [];
+      const firsts: number[] = [];
+      const counts: number[] = [];
+      const groupOf = new Int32Array(n);
       for (const item of order) {
-        const last = groups[groups.length - 1];
-        if (last && compareItems(last[0], item) === 0) last.push(item);
-        else groups.push([item]);
+        if (firsts.length === 0 || compareItems(firsts[firsts.length - 1], item) !== 0) {
+          firsts.push(item);
+          counts.push(0);
+        }
+        groupOf[item] = firsts.length - 1;
+        counts[firsts.length - 1]++;
       }
-      if (!sorted) groups.sort((g, h) => g[0] - h[0]);
-      const inverse = new BigInt64Array(n);
-      groups.forEach((g, id) => { for (const item of g) inverse[item] = BigInt(id); });
-      const firsts = groups.map((g) => g[0]);
-      const count = groups.length;
+      // Unsorted output lists the groups by first occurrence instead.
+      const groupOrder = firsts.map((_, g) => g);
+      if (!sorted) groupOrder.sort((g, h) => firsts[g] - firsts[h]);
+      const position = new Int32Array(firsts.length);
+      groupOrder.forEach((g, at) => { position[g] = at; });
+      const count = firsts.length;
+      const firstIndex = groupOrder.map((g) => firsts[g]);
       return [
-        selectAlongAxis(x, axis, firsts),
-        new Tensor('int64', BigInt64Array.from(firsts, BigInt), [count]),
-        new Tensor('int64', inverse, [n]),
-        new Tensor('int64', BigInt64Array.from(groups, (g) => BigInt(g.length)), [count]),
+        selectAlongAxis(x, axis, firstIndex),
+        new Tensor('int64', BigInt64Array.from(firstIndex, BigInt), [count]),
+        new Tensor('int64', BigInt64Array.from(groupOf, (g) => BigInt(position[g])), [n]),
+        new Tensor('int64', BigInt64Array.from(groupOrder, (g) => BigInt(counts[g])), [count]),
       ];
     },
   }),
