@@ -80,6 +80,9 @@ test('Unique returns values, first indices, inverse indices and counts, sorted o
     { dims: [3], data: [1n, 0n, 0n] }, { dims: [2], data: [2n, 1n] },
   ]);
   assert.equal(plain((await runNode('Unique', [str(['b', 'a', 'b'])]))[0]).data, ['a', 'b']);
+  // float16 codes compare by value: -0 (0x8000) and 0 are one value, 2 (0x4000) sorts after 1 (0x3c00).
+  const half = await runNode('Unique', [new Tensor('float16', Uint16Array.from([0x4000, 0x8000, 0x3c00, 0x0000]), [4])], {}, { outputs: 4 });
+  assert.equal([plain(half[0]).data, plain(half[3]).data], [[0x8000, 0x3c00, 0x4000], [2n, 1n, 1n]]);
   const nan = await runNode('Unique', [f32([NaN, 1, NaN])], {}, { outputs: 4 });
   assert.equal([plain(nan[0]).data, plain(nan[3]).data], [[1, NaN], [1n, 2n]]);
 });

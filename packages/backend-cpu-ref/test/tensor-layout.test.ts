@@ -131,4 +131,20 @@ test('DepthToSpace (DCR and CRD) and SpaceToDepth move channels into blocks and 
   await rejects(() => runTensor('SpaceToDepth', [x], { blocksize: 2 }), /multiples of blocksize/);
 });
 
+test('data movement keeps the codes of every storage kind: float8, bfloat16, int4, uint64, complex', async () => {
+  const e4m3 = new Tensor('float8e4m3fn', Uint8Array.from([0x38, 0x40, 0x7e, 0xff]), [2, 2]);
+  assert.equal(plain(await runTensor('Transpose', [e4m3])), { dims: [2, 2], data: [0x38, 0x7e, 0x40, 0xff] });
+  const bf16 = new Tensor('bfloat16', Uint16Array.from([0x3f80, 0x4000]), [2]);
+  assert.equal(plain(await runTensor('Concat', [bf16, bf16], { axis: 0 })).data, [0x3f80, 0x4000, 0x3f80, 0x4000]);
+  const int4 = new Tensor('int4', Int8Array.from([-8, 7, -1]), [3]);
+  assert.equal(plain(await runTensor('Slice', [int4, i64([-1]), i64([-4]), undefined, i64([-1])])).data, [-1, 7, -8]);
+  const u64 = new Tensor('uint64', BigUint64Array.from([18446744073709551615n, 1n]), [2]);
+  assert.equal(plain(await runTensor('Tile', [u64, i64([2])])).data, [18446744073709551615n, 1n, 18446744073709551615n, 1n]);
+  const c128 = new Tensor('complex128', Float64Array.from([1, -1, 2, -2]), [2]);
+  const padded = await runTensor('Pad', [c128, i64([1, 0]), new Tensor('complex128', Float64Array.from([9, 8]), [])]);
+  assert.equal(plain(padded).data, [9, 8, 1, -1, 2, -2]);
+  // Opset 1-10 Pad reads its fill as a float attribute, so it only takes float data.
+  await rejects(() => runTensor('Pad', [str(['a'])], { pads: [1, 0] }, { opset: 10 }), /no kernel accepts/);
+});
+
 test.run();

@@ -16,30 +16,42 @@ export function float16ToNumber(h: number): number {
   return sign * (1 + mant / 1024) * 2 ** (exp - 15);
 }
 
+/**
+ * Encodes a number in an IEEE-style binary format (sign, `expBits`, `mantBits`, with infinities and NaN), rounding
+ * the float64 value once to nearest even; overflow gives infinity.
+ */
+function encodeIeee(value: number, expBits: number, mantBits: number): number {
+  const signBit = 1 << (expBits + mantBits);
+  const expMask = ((1 << expBits) - 1) << mantBits;
+  if (Number.isNaN(value)) return expMask | (1 << (mantBits - 1));
+  const sign = value < 0 || Object.is(value, -0) ? signBit : 0;
+  const a = Math.abs(value);
+  if (a === Infinity) return sign | expMask;
+  if (a === 0) return sign;
+  const bias = (1 << (expBits - 1)) - 1;
+  let e = Math.floor(Math.log2(a));
+  if (2 ** e > a) e--;
+  else if (2 ** (e + 1) <= a) e++;
+  e = Math.max(e, 1 - bias);
+  // q = a / ulp is exact in float64 (division by a power of two); round it to an integer, ties to even.
+  const q = a / 2 ** (e - mantBits);
+  let r = Math.floor(q);
+  const frac = q - r;
+  if (frac > 0.5 || (frac === 0.5 && r % 2 === 1)) r++;
+  // r counts ulps: below 2^mantBits the value is subnormal; reaching 2^(mantBits+1) carries into the exponent.
+  if (r >= 2 ** (mantBits + 1)) {
+    r /= 2;
+    e++;
+  }
+  if (r < 2 ** mantBits) return sign | r;
+  const biased = e + bias;
+  if (biased >= (1 << expBits) - 1) return sign | expMask;
+  return sign | (biased << mantBits) | (r - 2 ** mantBits);
+}
+
 /** Rounds to nearest even; overflow gives infinity, as IEEE conversion does. */
 export function numberToFloat16(value: number): number {
-  f32[0] = value;
-  const x = u32[0];
-  const sign = (x >>> 16) & 0x8000;
-  const exp = (x >>> 23) & 0xff;
-  const mant = x & 0x7fffff;
-  if (exp === 0xff) return sign | 0x7c00 | (mant ? 0x200 : 0);
-  const e = exp - 127 + 15;
-  if (e >= 0x1f) return sign | 0x7c00;
-  if (e <= 0) {
-    if (e < -10) return sign;
-    const full = mant | 0x800000;
-    const shift = 14 - e;
-    let half = full >>> shift;
-    const rem = full & ((1 << shift) - 1);
-    const mid = 1 << (shift - 1);
-    if (rem > mid || (rem === mid && half & 1)) half++;
-    return sign | half;
-  }
-  let h = (e << 10) | (mant >>> 13);
-  const rem = mant & 0x1fff;
-  if (rem > 0x1000 || (rem === 0x1000 && h & 1)) h++;
-  return sign | h;
+  return encodeIeee(value, 5, 10);
 }
 
 export function bfloat16ToNumber(b: number): number {
@@ -48,10 +60,7 @@ export function bfloat16ToNumber(b: number): number {
 }
 
 export function numberToBfloat16(value: number): number {
-  f32[0] = value;
-  const x = u32[0];
-  if ((x & 0x7f800000) === 0x7f800000 && x & 0x7fffff) return ((x >>> 16) | 0x40) & 0xffff;
-  return ((x + 0x7fff + ((x >>> 16) & 1)) >>> 16) & 0xffff;
+  return encodeIeee(value, 8, 7);
 }
 
 /** A small float format described by its layout; encoded through a table of its finite values. */

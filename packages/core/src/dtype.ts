@@ -63,8 +63,20 @@ const STORAGE: Record<Exclude<DType, 'string'>, [ArrayCtor, number]> = {
   complex64: [Float32Array, 2], complex128: [Float64Array, 2],
 };
 
-/** Allocates zeroed storage for `size` elements of `type`. */
+let allocationLimitBytes = 2 ** 31;
+
+/** Sets the largest single allocation allocData allows; the executor sets each session's limit before a kernel runs. */
+export function setAllocationLimit(bytes: number): void {
+  allocationLimitBytes = bytes;
+}
+
+/** Allocates zeroed storage for `size` elements of `type`, refusing sizes beyond the allocation limit first. */
 export function allocData<T extends DType>(type: T, size: number): DataTypeMap[T] {
+  if (!Number.isSafeInteger(size) || size < 0) throw new Error(`cannot allocate ${size} elements of ${type}`);
+  const bytes = type === 'string' ? size * 8 : size * (bitsPerElement(type) >= 8 ? bitsPerElement(type) / 8 : 1);
+  if (bytes > allocationLimitBytes) {
+    throw new Error(`a ${type} tensor of ${size} elements (${bytes} bytes) exceeds the allocation limit of ${allocationLimitBytes} bytes (session option maxTensorBytes)`);
+  }
   if (type === 'string') return new Array<string>(size).fill('') as DataTypeMap[T];
   const [Ctor, slots] = STORAGE[type as Exclude<DType, 'string'>];
   return new Ctor(size * slots) as DataTypeMap[T];

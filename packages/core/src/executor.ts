@@ -4,7 +4,7 @@
  */
 import { readAttributes } from './attributes.js';
 import { controlFlowKernels } from './control-flow.js';
-import { bitsPerElement, type DType } from './dtype.js';
+import { bitsPerElement, setAllocationLimit, type DType } from './dtype.js';
 import { nodeReads, topologicalOrder } from './graph-analysis.js';
 import type { Attribute, FunctionDef, Graph, Node } from './ir.js';
 import { describeNode, subgraphsOf } from './ir.js';
@@ -197,6 +197,7 @@ export class GraphPlan {
 
   /** Runs the graph; `inputs` bind graph inputs by position; returns graph outputs by position. */
   async run(inputs: readonly Value[], outer: Scope | undefined, state: RunState): Promise<Value[]> {
+    checkDeadline(state, `graph '${this.graph.name}'`);
     const scope = new Scope(outer);
     for (const [name, t] of this.graph.initializers) scope.values.set(name, t);
     for (const [name, t] of this.sparseValues) scope.values.set(name, t);
@@ -215,7 +216,7 @@ export class GraphPlan {
 
   private async runStep(step: Step, scope: Scope, state: RunState): Promise<void> {
     const { node } = step;
-    if (now() > state.deadline) throw new Error(`run exceeded its time limit of ${state.timeoutMs} ms (at ${describeNode(node)})`);
+    checkDeadline(state, describeNode(node));
     const inputs = node.inputs.map((name) => {
       if (name === '') return undefined;
       if (!scope.has(name)) throw new Error(`${describeNode(node)}: input '${name}' has no value`);
@@ -250,6 +251,7 @@ export class GraphPlan {
     let outputs: Value[];
     try {
       const moved = await moveInputs(inputs, backend, this.env.backends);
+      setAllocationLimit(this.env.maxTensorBytes);
       outputs = await kernel.run(moved, this.attributesFor(step, kernel) as never, ctx);
     } catch (e) {
       throw wrapNodeError(e, node);
@@ -263,6 +265,10 @@ export class GraphPlan {
     });
     this.env.onNode?.({ node, backend: backend.name, startMs: t0 - state.started, durationMs: now() - t0, outputs, depth: this.depth });
   }
+}
+
+function checkDeadline(state: RunState, where: string): void {
+  if (now() > state.deadline) throw new Error(`run exceeded its time limit of ${state.timeoutMs} ms (at ${where})`);
 }
 
 export function now(): number {

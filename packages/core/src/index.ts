@@ -1,7 +1,7 @@
 export type { DType, DataTypeMap, TensorData, TypedArray } from './dtype.js';
 export {
   ALL_DTYPES, FLOAT_DTYPES, INT_DTYPES, FLOAT8_DTYPES, NUMERIC_DTYPES, allocData, bitsPerElement, dtypeCode,
-  dtypeFromCode, isBigIntType, isDType, isEncodedFloat, slotsPerElement,
+  dtypeFromCode, isBigIntType, isDType, isEncodedFloat, setAllocationLimit, slotsPerElement,
 } from './dtype.js';
 export {
   bfloat16ToNumber, decodeFloatCode, encodeFloatCode, float16ToNumber, miniFloatToNumber, numberToBfloat16,

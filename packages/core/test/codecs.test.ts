@@ -18,6 +18,10 @@ test('float16 encodes normal, subnormal, overflow and special values', () => {
   // 1 + 2^-11 lies halfway between 1 and the next float16: ties go to the even mantissa (1.0).
   assert.is(numberToFloat16(1 + 2 ** -11), 0x3c00);
   assert.is(numberToFloat16(1 + 3 * 2 ** -11), 0x3c02);
+  // Just above the tie, a float64 value must round up: rounding through float32 first would land on the tie.
+  assert.is(numberToFloat16(1 + 2 ** -11 + 2 ** -40), 0x3c01);
+  assert.is(numberToFloat16(2 ** -25 + 2 ** -40), 0x0001);
+  assert.is(numberToFloat16(2 ** -25), 0x0000);
 });
 
 test('float16 decodes what it encodes', () => {
@@ -32,6 +36,7 @@ test('bfloat16 keeps the top half of float32 with round-to-nearest-even', () => 
   assert.is(numberToBfloat16(-2), 0xc000);
   // 1 + 2^-8 is halfway between 1 and 1 + 2^-7: ties to even keeps 1.
   assert.is(numberToBfloat16(1 + 2 ** -8), 0x3f80);
+  assert.is(numberToBfloat16(1 + 2 ** -8 + 2 ** -40), 0x3f81);
   assert.ok(Number.isNaN(bfloat16ToNumber(numberToBfloat16(NaN))));
 });
 

@@ -5,7 +5,7 @@
  */
 import {
   Tensor, allocData, broadcastIndex, broadcastShapes, decodeFloatCode, encodeFloatCode, isBigIntType, isEncodedFloat,
-  shapeSize, type DType,
+  shapeSize, type DType, type TensorData,
 } from '@onnx-ts/core';
 
 /** Per-representation implementations of an operation; a missing one means the type is unsupported. */
@@ -70,12 +70,13 @@ export function elementReader(t: Tensor): (i: number) => number | bigint {
   return (i) => data[i];
 }
 
-function writer(type: DType, size: number): [data: unknown, set: (i: number, v: number | bigint | boolean) => void] {
-  const data = allocData(type, size) as unknown as { [i: number]: number | bigint };
-  if (isEncodedFloat(type)) return [data as never, (i, v) => { data[i] = encodeFloatCode(type, Number(v)); }];
-  if (type === 'bool') return [data as never, (i, v) => { data[i] = v ? 1 : 0; }];
-  if (isBigIntType(type)) return [data as never, (i, v) => { data[i] = typeof v === 'bigint' ? v : BigInt(v); }];
-  return [data as never, (i, v) => { data[i] = Number(v); }];
+/** Stores computed values into `data`, storage of `type`, encoding float codes and bools. */
+function writer(type: DType, storage: TensorData): (i: number, v: number | bigint | boolean) => void {
+  const data = storage as unknown as { [i: number]: number | bigint };
+  if (isEncodedFloat(type)) return (i, v) => { data[i] = encodeFloatCode(type, Number(v)); };
+  if (type === 'bool') return (i, v) => { data[i] = v ? 1 : 0; };
+  if (isBigIntType(type)) return (i, v) => { data[i] = typeof v === 'bigint' ? v : BigInt(v); };
+  return (i, v) => { data[i] = Number(v); };
 }
 
 type AnyFn = (...args: (number | bigint)[]) => number | bigint | boolean;
@@ -90,7 +91,8 @@ function pick(fns: ElementFns, type: DType, opName: string): AnyFn {
 export function mapUnary(opName: string, x: Tensor, fns: ElementFns, outType: DType = x.type): Tensor {
   const fn = pick(fns, x.type, opName);
   const get = elementReader(x);
-  const [data, set] = writer(outType, x.size);
+  const data = allocData(outType, x.size);
+  const set = writer(outType, data);
   for (let i = 0; i < x.size; i++) set(i, fn(get(i)));
   return new Tensor(outType, data as never, x.dims);
 }
@@ -101,18 +103,22 @@ export interface BroadcastPlan {
   size: number;
   /** Per input; undefined when the input already has the output's shape, so element i is at offset i. */
   indexes: (Int32Array | undefined)[];
+  /** Zeroed storage for the output, allocated before the index maps so that an oversized output fails first, clearly. */
+  out: TensorData;
 }
 
-/** Multidirectional broadcast of tensors of any element types (string and complex included). */
-export function broadcastPlan(inputs: readonly Tensor[]): BroadcastPlan {
+/** Multidirectional broadcast of tensors of any element types (string and complex included) into an output of `outType`. */
+export function broadcastPlan(inputs: readonly Tensor[], outType: DType): BroadcastPlan {
   const dims = broadcastShapes(...inputs.map((t) => t.dims));
-  return { dims, size: shapeSize(dims), indexes: inputs.map((t) => broadcastIndex(dims, t.dims)) };
+  const size = shapeSize(dims);
+  const out = allocData(outType, size);
+  return { dims, size, out, indexes: inputs.map((t) => broadcastIndex(dims, t.dims)) };
 }
 
 function mapBroadcastWith(inputs: readonly Tensor[], fn: AnyFn, outType: DType): Tensor {
-  const { dims: outDims, size, indexes } = broadcastPlan(inputs);
+  const { dims: outDims, size, indexes, out: data } = broadcastPlan(inputs, outType);
   const readers = inputs.map(elementReader);
-  const [data, set] = writer(outType, size);
+  const set = writer(outType, data);
   if (inputs.length === 2) {
     const [ia, ib] = indexes;
     const [ra, rb] = readers;

@@ -2,7 +2,7 @@
  * The shared matrix multiply of MatMul, Gemm and Conv (im2col): row-major, strided, with offsets.
  *
  * Large products run cache-blocked: a KC×NC block of op(B) is packed into NR-wide column panels and an MC×KC block of
- * alpha·op(A) into MR-high row panels (both as float64, so the inner loop does no float32 conversions), and a 4×4
+ * alpha·op(A) into MR-high row panels (both as float64, so the inner loop does no float32 conversions), and a 3×4
  * register tile accumulates one panel pair at a time. Small or thin products run a direct loop instead, where
  * packing would cost more than it saves.
  */
@@ -29,20 +29,23 @@ export interface GemmArgs {
   ldc: number;
 }
 
-/** Register tile: MR rows of A by NR columns of B, 16 accumulators (V8 keeps them in the 16 xmm registers). */
-const MR = 4;
+/**
+ * Register tile: MR rows of A by NR columns of B. 3×4 keeps the 12 accumulators, 3 values of A and one of B within
+ * the 16 xmm registers V8 allocates (a 4×4 tile spills and runs slower).
+ */
+const MR = 3;
 const NR = 4;
 /** Depth of a packed block: one B panel (KC×NR float64 = 8 KiB) stays in L1 while A panels stream past it. */
 const KC = 256;
-/** Rows of A packed per block (MC×KC float64 = 128 KiB, sized for L2). */
-const MC = 64;
+/** Most rows of A packed per block (MC×KC float64 = 192 KiB, sized for L2); M is split into equal blocks. */
+const MC = 96;
 /** Columns of B packed per block (KC×NC float64 = 4 MiB). */
 const NC = 2048;
 /** Below this many multiply-adds, packing costs more than it saves. */
 const DIRECT_WORK = 32 * 32 * 32;
 
 // Packing buffers, reused across calls (the reference backend runs one kernel at a time).
-let packedA = new Float64Array(MC * KC);
+let packedA = new Float64Array(Math.ceil(MC / MR) * MR * KC);
 let packedB = new Float64Array(KC * NR);
 
 /** C = alpha·op(A)·op(B) + beta·C. */
@@ -111,6 +114,8 @@ function gemmDirect(g: GemmArgs): void {
 
 function gemmBlocked(g: GemmArgs): void {
   const { M, N, K, c, cOffset, ldc } = g;
+  // Equal row blocks, each a whole number of MR-high panels, so no block is left with a sliver of rows.
+  const rowBlock = Math.ceil(Math.ceil(M / Math.ceil(M / MC)) / MR) * MR;
   const bPanelsMax = Math.ceil(Math.min(N, NC) / NR);
   if (packedB.length < KC * NR * bPanelsMax) packedB = new Float64Array(KC * NR * bPanelsMax);
   for (let jc = 0; jc < N; jc += NC) {
@@ -118,18 +123,22 @@ function gemmBlocked(g: GemmArgs): void {
     for (let pc = 0; pc < K; pc += KC) {
       const kc = Math.min(KC, K - pc);
       packB(g, pc, kc, jc, nc);
-      for (let ic = 0; ic < M; ic += MC) {
-        const mc = Math.min(MC, M - ic);
+      for (let ic = 0; ic < M; ic += rowBlock) {
+        const mc = Math.min(rowBlock, M - ic);
         packA(g, ic, mc, pc, kc);
-        for (let jr = 0; jr < nc; jr += NR) {
-          const bPanel = (jr / NR) * kc * NR;
-          const cols = Math.min(NR, nc - jr);
-          for (let ir = 0; ir < mc; ir += MR) {
-            const cAt = cOffset + (ic + ir) * ldc + jc + jr;
-            microKernel(kc, packedA, (ir / MR) * kc * MR, packedB, bPanel, c, cAt, ldc, Math.min(MR, mc - ir), cols);
-          }
-        }
+        multiplyPacked(mc, nc, kc, c, cOffset + ic * ldc + jc, ldc);
       }
+    }
+  }
+}
+
+/** Adds packedA (mc×kc) · packedB (kc×nc) into the mc×nc block of C at cAt, one register tile at a time. */
+function multiplyPacked(mc: number, nc: number, kc: number, c: FloatArray, cAt: number, ldc: number): void {
+  for (let jr = 0; jr < nc; jr += NR) {
+    const bPanel = (jr / NR) * kc * NR;
+    const cols = Math.min(NR, nc - jr);
+    for (let ir = 0; ir < mc; ir += MR) {
+      microKernel(kc, packedA, (ir / MR) * kc * MR, packedB, bPanel, c, cAt + ir * ldc + jr, ldc, Math.min(MR, mc - ir), cols);
     }
   }
 }
@@ -186,19 +195,18 @@ function microKernel(
   let c00 = 0, c01 = 0, c02 = 0, c03 = 0;
   let c10 = 0, c11 = 0, c12 = 0, c13 = 0;
   let c20 = 0, c21 = 0, c22 = 0, c23 = 0;
-  let c30 = 0, c31 = 0, c32 = 0, c33 = 0;
   let ai = aAt;
   let bi = bAt;
   for (let k = 0; k < kc; k++, ai += MR, bi += NR) {
-    const a0 = pa[ai], a1 = pa[ai + 1], a2 = pa[ai + 2], a3 = pa[ai + 3];
+    const a0 = pa[ai], a1 = pa[ai + 1], a2 = pa[ai + 2];
     let bv = pb[bi];
-    c00 += a0 * bv; c10 += a1 * bv; c20 += a2 * bv; c30 += a3 * bv;
+    c00 += a0 * bv; c10 += a1 * bv; c20 += a2 * bv;
     bv = pb[bi + 1];
-    c01 += a0 * bv; c11 += a1 * bv; c21 += a2 * bv; c31 += a3 * bv;
+    c01 += a0 * bv; c11 += a1 * bv; c21 += a2 * bv;
     bv = pb[bi + 2];
-    c02 += a0 * bv; c12 += a1 * bv; c22 += a2 * bv; c32 += a3 * bv;
+    c02 += a0 * bv; c12 += a1 * bv; c22 += a2 * bv;
     bv = pb[bi + 3];
-    c03 += a0 * bv; c13 += a1 * bv; c23 += a2 * bv; c33 += a3 * bv;
+    c03 += a0 * bv; c13 += a1 * bv; c23 += a2 * bv;
   }
   if (rows === MR && cols === NR) {
     let r = cAt;
@@ -207,15 +215,12 @@ function microKernel(
     c[r] += c10; c[r + 1] += c11; c[r + 2] += c12; c[r + 3] += c13;
     r += ldc;
     c[r] += c20; c[r + 1] += c21; c[r + 2] += c22; c[r + 3] += c23;
-    r += ldc;
-    c[r] += c30; c[r + 1] += c31; c[r + 2] += c32; c[r + 3] += c33;
     return;
   }
   const t = edgeTile;
   t[0] = c00; t[1] = c01; t[2] = c02; t[3] = c03;
   t[4] = c10; t[5] = c11; t[6] = c12; t[7] = c13;
   t[8] = c20; t[9] = c21; t[10] = c22; t[11] = c23;
-  t[12] = c30; t[13] = c31; t[14] = c32; t[15] = c33;
   for (let i = 0; i < rows; i++) {
     for (let j = 0; j < cols; j++) c[cAt + i * ldc + j] += t[i * NR + j];
   }

@@ -149,8 +149,7 @@ export function tensorFromMessage(m: TensorMessage, readExternal?: ExternalDataR
       throw new Error(`${what}: invalid external offset/length`);
     }
     data = fromRaw(type, readExternal(location, offset, length), count, what);
-  } else if (m.raw_data && (m.raw_data.length > 0 || count === 0)) {
-    if (type === 'string') throw new Error(`${what}: string tensors cannot use raw_data`);
+  } else if (type !== 'string' && m.raw_data && (m.raw_data.length > 0 || count === 0)) {
     data = fromRaw(type, m.raw_data, count, what);
   } else {
     data = fromFields(type, m, count, what);
@@ -190,21 +189,28 @@ export function sparseFromMessage(m: SparseTensorMessage, readExternal?: Externa
 export function densify(s: SparseTensor): Tensor {
   const { values, indices, dims } = s;
   const count = dims.reduce((a, b) => a * b, 1);
+  const slots = slotsPerElement(values.type);
   const out = allocData(values.type, count) as unknown as unknown[];
   const src = values.data as unknown as unknown[];
   const idx = indices.data as BigInt64Array;
   const nnz = values.size;
   const rank = dims.length;
   const coordinates = indices.dims.length === 2;
+  const where = `sparse tensor [${dims.join(', ')}]`;
+  if (idx.length !== (coordinates ? nnz * rank : nnz)) throw new Error(`${where}: ${idx.length} indices for ${nnz} values`);
   for (let i = 0; i < nnz; i++) {
     let flat = 0;
     if (coordinates) {
-      for (let r = 0; r < rank; r++) flat = flat * dims[r] + Number(idx[i * rank + r]);
+      for (let r = 0; r < rank; r++) {
+        const c = Number(idx[i * rank + r]);
+        if (c < 0 || c >= dims[r]) throw new Error(`${where}: coordinate ${c} of value ${i} is outside dim ${r}`);
+        flat = flat * dims[r] + c;
+      }
     } else {
       flat = Number(idx[i]);
     }
-    if (flat < 0 || flat >= count) throw new Error(`sparse tensor index ${flat} is outside dims [${dims.join(', ')}]`);
-    out[flat] = src[i];
+    if (flat < 0 || flat >= count) throw new Error(`${where}: index ${flat} of value ${i} is outside the tensor`);
+    for (let k = 0; k < slots; k++) out[flat * slots + k] = src[i * slots + k];
   }
   return new Tensor(values.type, out as never, dims);
 }

@@ -9,9 +9,7 @@
  * Strings print and parse numbers the way the spec's reference (numpy) does: shortest round-trip digits,
  * "nan"/"inf", "True"/"False", and reading accepts "INF", "+INF", "-INF", "NaN" in any case.
  */
-import {
-  Tensor, allocData, encodeFloatCode, isBigIntType, isEncodedFloat, type DType,
-} from '@onnx-ts/core';
+import { Tensor, allocData, encodeFloatCode, isBigIntType, isEncodedFloat, type DType } from '@onnx-ts/core';
 import { elementReader } from '../../util/elementwise.js';
 
 export type RoundMode = 'up' | 'down' | 'nearest';
@@ -55,23 +53,25 @@ const f64Words = new Uint32Array(f64.buffer);
  * `down` truncates, `nearest` goes up from the midpoint on. Zero, negatives and values out of range saturate to the
  * extreme codes, or give NaN (0xff) without saturation.
  */
-export function encodeE8M0(v: number, saturate: boolean, mode: RoundMode): number {
-  if (Number.isNaN(v)) return 0xff;
-  const outOfRange = (high: boolean): number => (saturate ? (high ? 0xfe : 0) : 0xff);
-  if (v === Infinity) return outOfRange(true);
-  if (!(v > 0)) return outOfRange(false);
+function encodeE8M0(v: number, saturate: boolean, mode: RoundMode): number {
+  const nan = 0xff;
+  const below = saturate ? 0 : nan;
+  const above = saturate ? 0xfe : nan;
+  if (Number.isNaN(v)) return nan;
+  if (v === Infinity) return above;
+  if (!(v > 0)) return below;
   f64[0] = v;
   const high = f64Words[1];
   const biased = (high >>> 20) & 0x7ff;
   // Subnormal doubles lie far below 2^-127, the smallest e8m0 value.
-  if (biased === 0) return outOfRange(false);
+  if (biased === 0) return below;
   const mantissaHigh = high & 0xfffff;
   const exact = mantissaHigh === 0 && f64Words[0] === 0;
   let exponent = biased - 1023;
   if ((mode === 'up' && !exact) || (mode === 'nearest' && mantissaHigh >= 0x80000)) exponent++;
   const code = exponent + 127;
-  if (code > 0xfe) return outOfRange(true);
-  if (code < 0) return outOfRange(false);
+  if (code > 0xfe) return above;
+  if (code < 0) return below;
   return code;
 }
 
@@ -111,7 +111,7 @@ const INTEGER = /^[+-]?\d+$/;
 const INFINITY = /^[+-]?inf(inity)?$/i;
 const NOT_A_NUMBER = /^[+-]?nan$/i;
 
-export function parseNumber(op: string, text: string): number {
+function parseNumber(op: string, text: string): number {
   const s = text.trim();
   if (DECIMAL.test(s)) return Number(s);
   if (INFINITY.test(s)) return s.startsWith('-') ? -Infinity : Infinity;
@@ -148,31 +148,30 @@ function parseComplex(op: string, text: string): [number, number] {
   return [parseNumber(op, body.slice(0, split)), imaginary(body.slice(split))];
 }
 
-export interface FloatFormat {
-  /** Whether a decimal candidate reads back to the value in its own type. */
-  readsBack: (candidate: number) => boolean;
-  /** Magnitudes from here up print in scientific notation (numpy: 1e16, but 1e3 for float16). */
-  positionalBelow: number;
-  /** Whole values without ".0", as in Python's complex repr. */
-  bareWhole?: boolean;
+/** Whether the decimal `candidate` reads back as `value` in `type` (the value's own type). */
+function readsBackAs(type: DType, value: number, candidate: number): boolean {
+  if (type === 'float64' || type === 'complex128') return candidate === value;
+  if (type === 'float32' || type === 'complex64') return Math.fround(candidate) === value;
+  return encodeFloatCode(type, candidate) === encodeFloatCode(type, value);
 }
 
 /**
- * numpy's str() of a float: the shortest digits that read back to the same value of the source type, positional
- * for 1e-4 <= |v| < positionalBelow (with ".0" when whole), scientific with a two-digit exponent otherwise.
+ * numpy's str() of `v`, a value of `type`: the shortest digits that read back to the same value in that type,
+ * positional for 1e-4 <= |v| < 1e16 (numpy prints float16 positionally only below 1e3) with ".0" when whole unless
+ * `bareWhole` (Python's complex repr), scientific with an exponent of at least two digits otherwise.
  */
-export function formatFloat(v: number, { readsBack, positionalBelow, bareWhole = false }: FloatFormat): string {
+function formatFloat(v: number, type: DType, bareWhole = false): string {
   if (Number.isNaN(v)) return 'nan';
   if (v === Infinity || v === -Infinity) return v > 0 ? 'inf' : '-inf';
   const sign = v < 0 || Object.is(v, -0) ? '-' : '';
   if (v === 0) return bareWhole ? `${sign}0` : `${sign}0.0`;
   let precision = 1;
-  while (precision < 17 && !readsBack(Number(v.toPrecision(precision)))) precision++;
+  while (precision < 17 && !readsBackAs(type, v, Number(v.toPrecision(precision)))) precision++;
   const [mantissa, exponentText] = Math.abs(v).toExponential(precision - 1).split('e');
   const digits = mantissa.replace('.', '').replace(/0+$/, '') || '0';
   const exponent = Number(exponentText);
   const magnitude = Math.abs(v);
-  if (magnitude >= 1e-4 && magnitude < positionalBelow) {
+  if (magnitude >= 1e-4 && magnitude < (type === 'float16' ? 1e3 : 1e16)) {
     if (exponent < 0) return `${sign}0.${'0'.repeat(-exponent - 1)}${digits}`;
     const whole = digits.slice(0, exponent + 1).padEnd(exponent + 1, '0');
     const fraction = digits.slice(exponent + 1);
@@ -182,21 +181,12 @@ export function formatFloat(v: number, { readsBack, positionalBelow, bareWhole =
   return `${sign}${scaled}e${exponent < 0 ? '-' : '+'}${String(Math.abs(exponent)).padStart(2, '0')}`;
 }
 
-/** How numpy prints `value`, an element of `type`. */
-function formatOf(type: DType, value: number, bareWhole = false): FloatFormat {
-  const positionalBelow = type === 'float16' ? 1e3 : 1e16;
-  if (type === 'float64' || type === 'complex128') return { readsBack: (c) => c === value, positionalBelow, bareWhole };
-  if (type === 'float32' || type === 'complex64') return { readsBack: (c) => Math.fround(c) === value, positionalBelow, bareWhole };
-  const code = encodeFloatCode(type, value);
-  return { readsBack: (c) => encodeFloatCode(type, c) === code, positionalBelow, bareWhole };
-}
-
 /** Python's repr of a complex number: "2j", "(1+2j)", "(1-0.5j)". */
 function formatComplex(type: DType, re: number, im: number): string {
-  const part = (v: number): string => formatFloat(v, formatOf(type, v, true));
-  const imaginary = `${part(Math.abs(im))}j`;
-  if (re === 0 && !Object.is(re, -0)) return im < 0 || Object.is(im, -0) ? `-${imaginary}` : part(im) + 'j';
-  return `(${part(re)}${im < 0 || Object.is(im, -0) ? '-' : '+'}${imaginary})`;
+  const negativeIm = im < 0 || Object.is(im, -0);
+  const imaginary = `${formatFloat(Math.abs(im), type, true)}j`;
+  if (re === 0 && !Object.is(re, -0)) return negativeIm ? `-${imaginary}` : imaginary;
+  return `(${formatFloat(re, type, true)}${negativeIm ? '-' : '+'}${imaginary})`;
 }
 
 function toStrings(x: Tensor): string[] {
@@ -211,10 +201,7 @@ function toStrings(x: Tensor): string[] {
   if (x.type === 'bool') {
     for (let i = 0; i < x.size; i++) out[i] = get(i) ? 'True' : 'False';
   } else if (x.type === 'float32' || x.type === 'float64' || isEncodedFloat(x.type)) {
-    for (let i = 0; i < x.size; i++) {
-      const v = get(i) as number;
-      out[i] = formatFloat(v, formatOf(x.type, v));
-    }
+    for (let i = 0; i < x.size; i++) out[i] = formatFloat(get(i) as number, x.type);
   } else {
     for (let i = 0; i < x.size; i++) out[i] = String(get(i));
   }

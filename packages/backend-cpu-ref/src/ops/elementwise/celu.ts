@@ -1,15 +1,9 @@
-import { attr, defineKernel } from '@onnx-ts/core';
-import { mapUnary } from '../../util/elementwise.js';
-import { tensorInputs } from './common.js';
+import { attr } from '@onnx-ts/core';
+import { floatUnaryWithAttrs } from './common.js';
 
 export default [
-  defineKernel({
-    op: 'Celu', since: 12, dtypes: ['float32'],
-    attrs: { alpha: attr.float(1) },
-    run: (inputs, { alpha }) => {
-      if (alpha === 0) throw new Error('Celu: alpha must be non-zero, got 0');
-      const [x] = tensorInputs('Celu', inputs, 1);
-      return [mapUnary('Celu', x, { float: (v) => Math.max(0, v) + Math.min(0, alpha * Math.expm1(v / alpha)) })];
-    },
-  }),
+  floatUnaryWithAttrs('Celu', 12, { alpha: attr.float(1) }, ({ alpha }) => {
+    if (alpha === 0) throw new Error('Celu: alpha must be non-zero, got 0');
+    return (x) => Math.max(0, x) + Math.min(0, alpha * Math.expm1(x / alpha));
+  }, ['float32']),
 ];

@@ -1,6 +1,6 @@
 import { attr, defineKernel, describeValue, isTensor, type Tensor, type Value } from '@onnx-ts/core';
 import { elementReader, mapUnary } from '../../util/elementwise.js';
-import { FLOATS, NUMERIC, tensorInputs } from './common.js';
+import { FLOATS, NUMERIC, shapeText, tensorInputs } from './common.js';
 
 /** min(max(x, lo), hi): when lo > hi every element becomes hi, as the spec says; NaN passes through. */
 function clamp<T extends number | bigint>(lo: T | undefined, hi: T | undefined): (x: T) => T {
@@ -20,7 +20,7 @@ function bound(x: Tensor, v: Value | undefined, name: string): number | bigint |
   if (v === undefined || v === null) return undefined;
   if (!isTensor(v)) throw new Error(`Clip: ${name} must be a tensor, got ${describeValue(v)}`);
   if (v.type !== x.type) throw new Error(`Clip: ${name} has element type ${v.type}, expected ${x.type} like the input`);
-  if (v.size !== 1) throw new Error(`Clip: ${name} must be a scalar, got shape [${v.dims.join(', ')}]`);
+  if (v.size !== 1) throw new Error(`Clip: ${name} must be a scalar, got shape ${shapeText(v.dims)}`);
   return elementReader(v)(0);
 }
 

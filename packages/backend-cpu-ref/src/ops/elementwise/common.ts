@@ -1,7 +1,7 @@
 /** Type lists and kernel builders shared by the elementwise ops: most of them differ only in their element function. */
 import {
   FLOAT_DTYPES, INT_DTYPES, NUMERIC_DTYPES, attr, defineKernel, describeValue, isTensor, sameShape,
-  type DType, type KernelInputs, type KernelSpec, type Tensor,
+  type AttrSchema, type AttrValues, type DType, type KernelInputs, type KernelSpec, type Tensor,
 } from '@onnx-ts/core';
 import { mapBroadcast, mapUnary, type ElementFns } from '../../util/elementwise.js';
 
@@ -11,6 +11,9 @@ export const NUMERIC = NUMERIC_DTYPES;
 export const SIGNED_INTS: readonly DType[] = ['int8', 'int16', 'int32', 'int64'];
 export const UNSIGNED_INTS: readonly DType[] = ['uint8', 'uint16', 'uint32', 'uint64'];
 export const SIGNED_NUMERIC: readonly DType[] = [...FLOATS, ...SIGNED_INTS];
+
+/** A shape as error messages print it: "[2, 3]". */
+export const shapeText = (dims: readonly number[]): string => `[${dims.join(', ')}]`;
 
 /** The first `count` inputs, each required to be a tensor. */
 export function tensorInputs(op: string, inputs: KernelInputs, count: number): Tensor[] {
@@ -36,6 +39,16 @@ export function floatUnaryKernel(op: string, since: number, fn: (x: number) => n
   return unaryKernel(op, since, FLOATS, { float: fn });
 }
 
+/** A float op with attributes, such as an activation: `make` turns the node's attribute values into y = f(x). */
+export function floatUnaryWithAttrs<S extends AttrSchema>(
+  op: string, since: number, attrs: S, make: (values: AttrValues<S>) => (x: number) => number, dtypes: readonly DType[] = FLOATS,
+): KernelSpec<any> {
+  return defineKernel({
+    op, since, dtypes, attrs,
+    run: (inputs, values) => [mapUnary(op, tensorInputs(op, inputs, 1)[0], { float: make(values) })],
+  });
+}
+
 /**
  * Opset 1-6 broadcasting: only with `broadcast` set, B is broadcast to A's shape, its dims lined up with A's from
  * `axis` (by default, with A's trailing dims). Returns B reshaped to A's rank so numpy broadcasting does the rest.
@@ -43,7 +56,7 @@ export function floatUnaryKernel(op: string, since: number, fn: (x: number) => n
 function alignLegacy(op: string, a: Tensor, b: Tensor, broadcast: number, axis: number | undefined): Tensor {
   if (!broadcast) {
     if (!sameShape(a.dims, b.dims)) {
-      throw new Error(`${op}: without broadcast=1 both inputs need the same shape, got [${a.dims.join(', ')}] and [${b.dims.join(', ')}]`);
+      throw new Error(`${op}: without broadcast=1 both inputs need the same shape, got ${shapeText(a.dims)} and ${shapeText(b.dims)}`);
     }
     return b;
   }
@@ -51,9 +64,10 @@ function alignLegacy(op: string, a: Tensor, b: Tensor, broadcast: number, axis: 
   const start = axis === undefined ? rank - b.dims.length : axis < 0 ? axis + rank : axis;
   const fits = start >= 0 && start + b.dims.length <= rank && b.dims.every((d, i) => d === 1 || d === a.dims[start + i]);
   if (!fits) {
-    throw new Error(`${op}: B of shape [${b.dims.join(', ')}] cannot be broadcast to A of shape [${a.dims.join(', ')}] at axis ${axis ?? start}`);
+    throw new Error(`${op}: B of shape ${shapeText(b.dims)} cannot be broadcast to A of shape ${shapeText(a.dims)} at axis ${axis ?? start}`);
   }
-  return b.reshape([...new Array<number>(start).fill(1), ...b.dims, ...new Array<number>(rank - start - b.dims.length).fill(1)]);
+  const ones = (n: number): number[] => new Array<number>(n).fill(1);
+  return b.reshape([...ones(start), ...b.dims, ...ones(rank - start - b.dims.length)]);
 }
 
 /** Combines two broadcastable tensors into one. */
@@ -73,7 +87,9 @@ export interface BinaryOptions {
 }
 
 /** A binary op with multidirectional broadcasting, plus its attribute-driven broadcasting of opsets 1-6. */
-export function binaryKernels(op: string, combine: BinaryCombine, { since, dtypes, legacyUntil }: BinaryOptions): KernelSpec<any>[] {
+export function binaryKernels(
+  op: string, combine: BinaryCombine, { since, dtypes, legacyUntil }: BinaryOptions,
+): KernelSpec<any>[] {
   const modern = defineKernel({
     op, since: legacyUntil === undefined ? since : legacyUntil + 1, dtypes,
     run: (inputs) => {
@@ -109,7 +125,7 @@ export function variadicKernels(op: string, fns: ElementFns, dtypes: readonly DT
         const tensors = gather(inputs);
         const mismatch = tensors.find((t) => !sameShape(t.dims, tensors[0].dims));
         if (mismatch) {
-          throw new Error(`${op}: before opset 8 all inputs need the same shape, got [${tensors[0].dims.join(', ')}] and [${mismatch.dims.join(', ')}]`);
+          throw new Error(`${op}: before opset 8 all inputs need the same shape, got ${shapeText(tensors[0].dims)} and ${shapeText(mismatch.dims)}`);
         }
         return [mapBroadcast(op, tensors, fns)];
       },

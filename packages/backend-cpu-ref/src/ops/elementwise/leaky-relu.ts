@@ -1,13 +1,4 @@
-import { attr, defineKernel } from '@onnx-ts/core';
-import { mapUnary } from '../../util/elementwise.js';
-import { FLOATS, tensorInputs } from './common.js';
+import { attr } from '@onnx-ts/core';
+import { floatUnaryWithAttrs } from './common.js';
 
-export default [
-  defineKernel({
-    op: 'LeakyRelu', since: 1, dtypes: FLOATS,
-    attrs: { alpha: attr.float(0.01) },
-    run: (inputs, { alpha }) => [
-      mapUnary('LeakyRelu', tensorInputs('LeakyRelu', inputs, 1)[0], { float: (x) => (x < 0 ? alpha * x : x) }),
-    ],
-  }),
-];
+export default [floatUnaryWithAttrs('LeakyRelu', 1, { alpha: attr.float(0.01) }, ({ alpha }) => (x) => (x < 0 ? alpha * x : x))];

@@ -1,6 +1,6 @@
 import { broadcastShapes, defineKernel, sameShape, type Tensor } from '@onnx-ts/core';
 import { mapBroadcast, type ElementFns } from '../../util/elementwise.js';
-import { tensorInputs } from './common.js';
+import { shapeText, tensorInputs } from './common.js';
 
 const prelu: ElementFns = {
   float: (x, slope) => (x < 0 ? slope * x : x),
@@ -14,7 +14,7 @@ const DTYPES = ['float32', 'float64', 'float16', 'bfloat16', 'int32', 'int64', '
 function unidirectional(x: Tensor, slope: Tensor): Tensor {
   const dims = broadcastShapes(x.dims, slope.dims);
   if (!sameShape(dims, x.dims)) {
-    throw new Error(`PRelu: slope of shape [${slope.dims.join(', ')}] does not broadcast to X of shape [${x.dims.join(', ')}]`);
+    throw new Error(`PRelu: slope of shape ${shapeText(slope.dims)} does not broadcast to X of shape ${shapeText(x.dims)}`);
   }
   return mapBroadcast('PRelu', [x, slope], prelu);
 }
@@ -25,8 +25,9 @@ export default [
     op: 'PRelu', since: 1, until: 6, dtypes: DTYPES,
     run: (inputs) => {
       const [x, slope] = tensorInputs('PRelu', inputs, 2);
-      const perChannel = slope.dims.length === 1 && x.dims.length > 2 && slope.size === x.dims[1] && slope.size !== x.dims[x.dims.length - 1];
-      const aligned = perChannel ? slope.reshape([slope.size, ...new Array<number>(x.dims.length - 2).fill(1)]) : slope;
+      const rank = x.dims.length;
+      const perChannel = slope.dims.length === 1 && rank > 2 && slope.size === x.dims[1] && slope.size !== x.dims[rank - 1];
+      const aligned = perChannel ? slope.reshape([slope.size, ...new Array<number>(rank - 2).fill(1)]) : slope;
       return [unidirectional(x, aligned)];
     },
   }),

@@ -9,7 +9,7 @@ export default [
     run: (inputs, { bias, lambd }) => {
       const [x] = tensorInputs('Shrink', inputs, 1);
       const shrink = (v: number): number => (v < -lambd ? v + bias : v > lambd ? v - bias : 0);
-      // int64 keeps exact values: only the comparison goes through a double, the bias is whole for integer types.
+      // int64 keeps exact values: only the comparison goes through a double, and the bias of an integer type is whole.
       const bigBias = BigInt(Math.trunc(bias));
       return [mapUnary('Shrink', x, {
         float: shrink,

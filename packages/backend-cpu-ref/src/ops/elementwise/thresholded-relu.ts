@@ -1,13 +1,4 @@
-import { attr, defineKernel } from '@onnx-ts/core';
-import { mapUnary } from '../../util/elementwise.js';
-import { FLOATS, tensorInputs } from './common.js';
+import { attr } from '@onnx-ts/core';
+import { floatUnaryWithAttrs } from './common.js';
 
-export default [
-  defineKernel({
-    op: 'ThresholdedRelu', since: 10, dtypes: FLOATS,
-    attrs: { alpha: attr.float(1) },
-    run: (inputs, { alpha }) => [
-      mapUnary('ThresholdedRelu', tensorInputs('ThresholdedRelu', inputs, 1)[0], { float: (x) => (x > alpha ? x : 0) }),
-    ],
-  }),
-];
+export default [floatUnaryWithAttrs('ThresholdedRelu', 10, { alpha: attr.float(1) }, ({ alpha }) => (x) => (x > alpha ? x : 0))];

@@ -1,4 +1,4 @@
-import { Tensor, allocData, defineKernel, slotsPerElement } from '@onnx-ts/core';
+import { Tensor, defineKernel, slotsPerElement } from '@onnx-ts/core';
 import { broadcastPlan } from '../../util/elementwise.js';
 import { tensorInputs } from './common.js';
 
@@ -6,9 +6,9 @@ import { tensorInputs } from './common.js';
 function where(condition: Tensor, x: Tensor, y: Tensor): Tensor {
   if (condition.type !== 'bool') throw new Error(`Where: condition must be bool, got ${condition.type}`);
   if (x.type !== y.type) throw new Error(`Where: X and Y have different element types (${x.type} and ${y.type})`);
-  const { dims, size, indexes: [ic, ix, iy] } = broadcastPlan([condition, x, y]);
+  const { dims, size, indexes: [ic, ix, iy], out: storage } = broadcastPlan([condition, x, y], x.type);
   const slots = slotsPerElement(x.type);
-  const out = allocData(x.type, size) as unknown as unknown[];
+  const out = storage as unknown as unknown[];
   const cond = condition.data as Uint8Array;
   const xs = x.data as unknown as ArrayLike<unknown>;
   const ys = y.data as unknown as ArrayLike<unknown>;

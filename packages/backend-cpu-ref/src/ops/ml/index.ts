@@ -6,6 +6,7 @@ import castMap from './cast-map.js';
 import categoryMapper from './category-mapper.js';
 import dictVectorizer from './dict-vectorizer.js';
 import featureVectorizer from './feature-vectorizer.js';
+import imageDecoder from './image-decoder/index.js';
 import imputer from './imputer.js';
 import labelEncoder from './label-encoder.js';
 import linearClassifier from './linear-classifier.js';
@@ -22,6 +23,6 @@ import zipMap from './zip-map.js';
 
 export const kernels: KernelSpec<any>[] = [
   ...arrayFeatureExtractor, ...binarizer, ...castMap, ...categoryMapper, ...dictVectorizer, ...featureVectorizer,
-  ...imputer, ...labelEncoder, ...linearClassifier, ...linearRegressor, ...normalizer, ...oneHotEncoder, ...scaler,
+  ...imageDecoder, ...imputer, ...labelEncoder, ...linearClassifier, ...linearRegressor, ...normalizer, ...oneHotEncoder, ...scaler,
   ...svmClassifier, ...svmRegressor, ...treeEnsemble, ...treeEnsembleClassifier, ...treeEnsembleRegressor, ...zipMap,
 ];

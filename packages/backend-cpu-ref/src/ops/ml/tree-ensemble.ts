@@ -1,4 +1,4 @@
-import { attr, defineKernel, type Tensor } from '@onnx-ts/core';
+import { attr, defineKernel, type AttrValues, type Tensor } from '@onnx-ts/core';
 import { fromNumbers, toNumbers } from '../../util/elementwise.js';
 import { ML_DOMAIN, checkLengths, featureRows, tensorInput } from './common.js';
 import { applyPostTransform, parsePostTransform } from './post-transform.js';
@@ -9,22 +9,30 @@ const OP = 'TreeEnsemble';
 /** Largest finite value per output type: the starting point of MIN/MAX aggregation. */
 const LARGEST: Record<string, number> = { float32: 3.4028234663852886e38, float64: Number.MAX_VALUE, float16: 65504 };
 
-interface Attrs {
-  nodes_featureids: number[];
-  nodes_splits: Tensor;
-  nodes_modes: Tensor;
-  nodes_truenodeids: number[];
-  nodes_falsenodeids: number[];
-  nodes_trueleafs: number[];
-  nodes_falseleafs: number[];
-  nodes_missing_value_tracks_true: number[] | undefined;
-  membership_values: Tensor | undefined;
-  leaf_targetids: number[];
-  leaf_weights: Tensor;
-  tree_roots: number[];
-}
+const attrs = {
+  aggregate_function: attr.int(1),
+  post_transform: attr.int(0),
+  n_targets: attr.int.required(),
+  tree_roots: attr.ints.required(),
+  nodes_featureids: attr.ints.required(),
+  nodes_splits: attr.tensor.required(),
+  nodes_modes: attr.tensor.required(),
+  nodes_truenodeids: attr.ints.required(),
+  nodes_falsenodeids: attr.ints.required(),
+  nodes_trueleafs: attr.ints.required(),
+  nodes_falseleafs: attr.ints.required(),
+  nodes_missing_value_tracks_true: attr.ints(),
+  membership_values: attr.tensor(),
+  leaf_targetids: attr.ints.required(),
+  leaf_weights: attr.tensor.required(),
+};
 
-/** Reads the v5 encoding: `nodes_*` are interior nodes, `leaf_*` one (target, weight) leaf each. */
+type Attrs = AttrValues<typeof attrs>;
+
+/**
+ * Reads the v5 encoding: `nodes_*` are interior nodes, `leaf_*` one (target, weight) leaf each; nodes_hitrates only
+ * guide optimization and are ignored.
+ */
 function buildForest(a: Attrs, inputType: string): Forest {
   const n = a.nodes_featureids.length;
   checkLengths(OP, n, {
@@ -75,24 +83,7 @@ export default [
   defineKernel({
     op: OP, domain: ML_DOMAIN, since: 5,
     dtypes: ['float32', 'float64', 'float16'],
-    attrs: {
-      aggregate_function: attr.int(1),
-      post_transform: attr.int(0),
-      n_targets: attr.int.required(),
-      tree_roots: attr.ints.required(),
-      nodes_featureids: attr.ints.required(),
-      nodes_splits: attr.tensor.required(),
-      nodes_modes: attr.tensor.required(),
-      nodes_truenodeids: attr.ints.required(),
-      nodes_falsenodeids: attr.ints.required(),
-      nodes_trueleafs: attr.ints.required(),
-      nodes_falseleafs: attr.ints.required(),
-      nodes_missing_value_tracks_true: attr.ints(),
-      nodes_hitrates: attr.tensor(),
-      membership_values: attr.tensor(),
-      leaf_targetids: attr.ints.required(),
-      leaf_weights: attr.tensor.required(),
-    },
+    attrs,
     run: ([input], a) => {
       const x = tensorInput(OP, input);
       const aggregate = AGGREGATES[a.aggregate_function];

@@ -6,7 +6,7 @@ import { attr, type AttrValues } from '@onnx-ts/core';
 import { checkLengths, floatsOrTensor } from './common.js';
 import { branchModeCode, leafContributions, leafRef, type Forest } from './tree-engine.js';
 
-/** The node attributes both legacy tree ops declare. */
+/** The node attributes both legacy tree ops declare (nodes_hitrates only guide optimization and are ignored). */
 export const legacyNodeAttrs = {
   nodes_treeids: attr.ints.required(),
   nodes_nodeids: attr.ints.required(),
@@ -17,8 +17,6 @@ export const legacyNodeAttrs = {
   nodes_truenodeids: attr.ints.required(),
   nodes_falsenodeids: attr.ints.required(),
   nodes_missing_value_tracks_true: attr.ints(),
-  nodes_hitrates: attr.floats(),
-  nodes_hitrates_as_tensor: attr.tensor(),
   base_values: attr.floats(),
   base_values_as_tensor: attr.tensor(),
   post_transform: attr.string('NONE'),

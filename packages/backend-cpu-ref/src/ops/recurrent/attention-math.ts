@@ -30,31 +30,17 @@ export function headsOf(op: string, name: string, t: Tensor, numHeads: number | 
     throw new Error(`${op}: 3-D input '${name}' [${t.dims.join(', ')}] needs a head count that divides ${hidden}, got ${numHeads}`);
   }
   const dim = hidden / numHeads;
-  return { data: splitHeads(toNumbers(t), batch, seq, numHeads, dim), batch, heads: numHeads, seq, dim };
+  return { data: swapMiddleAxes(toNumbers(t), batch, seq, numHeads, dim), batch, heads: numHeads, seq, dim };
 }
 
-/** [batch, seq, heads*dim] → [batch, heads, seq, dim]. */
-export function splitHeads(data: Float64Array, batch: number, seq: number, heads: number, dim: number): Float64Array {
+/** [batch, first, second, dim] → [batch, second, first, dim]: splits or merges the heads of a packed layout. */
+export function swapMiddleAxes(data: Float64Array, batch: number, first: number, second: number, dim: number): Float64Array {
   const out = new Float64Array(data.length);
   for (let b = 0; b < batch; b++) {
-    for (let s = 0; s < seq; s++) {
-      for (let h = 0; h < heads; h++) {
-        const from = ((b * seq + s) * heads + h) * dim;
-        out.set(data.subarray(from, from + dim), ((b * heads + h) * seq + s) * dim);
-      }
-    }
-  }
-  return out;
-}
-
-/** [batch, heads, seq, dim] → [batch, seq, heads*dim]. */
-export function mergeHeads(data: Float64Array, batch: number, heads: number, seq: number, dim: number): Float64Array {
-  const out = new Float64Array(data.length);
-  for (let b = 0; b < batch; b++) {
-    for (let h = 0; h < heads; h++) {
-      for (let s = 0; s < seq; s++) {
-        const from = ((b * heads + h) * seq + s) * dim;
-        out.set(data.subarray(from, from + dim), ((b * seq + s) * heads + h) * dim);
+    for (let i = 0; i < first; i++) {
+      for (let j = 0; j < second; j++) {
+        const from = ((b * first + i) * second + j) * dim;
+        out.set(data.subarray(from, from + dim), ((b * second + j) * first + i) * dim);
       }
     }
   }
@@ -74,24 +60,37 @@ export function checkAttentionShapes(op: string, q: Heads, k: Heads, v: Heads): 
   if (k.seq !== v.seq) throw new Error(`${op}: K and V should have the same sequence length, got ${k.seq} and ${v.seq}`);
 }
 
-/** Q·Kᵀ·scale as [batch, q_heads, q_seq, kv_seq]; query head h reads key head floor(h / (q_heads / kv_heads)). */
-export function attentionScores(q: Heads, k: Heads, scale: number, ctx: KernelContext): Float64Array {
-  const size = q.batch * q.heads * q.seq * k.seq;
+/**
+ * For every batch entry and query head h: alpha · A[b, h] · op(B[b, kvHead]), op transposing when `transB`, with
+ * kvHead = floor(h / (q_heads / kv_heads)) (grouped-query sharing). A blocks are rows×inner; B blocks inner×cols
+ * (cols×inner when transposed); the result is [batch, q_heads, rows, cols].
+ */
+function headProducts(
+  batch: number, qHeads: number, kvHeads: number, rows: number, cols: number, inner: number,
+  a: Float64Array, b: Float64Array, transB: boolean, alpha: number, ctx: KernelContext,
+): Float64Array {
+  const size = batch * qHeads * rows * cols;
   ctx.checkAllocation('float64', size);
-  const scores = new Float64Array(size);
-  const group = q.heads / k.heads;
-  for (let b = 0; b < q.batch; b++) {
-    for (let h = 0; h < q.heads; h++) {
-      const kvHead = b * k.heads + Math.floor(h / group);
+  const out = new Float64Array(size);
+  const group = qHeads / kvHeads;
+  for (let n = 0; n < batch; n++) {
+    for (let h = 0; h < qHeads; h++) {
+      const head = n * qHeads + h;
+      const kvHead = n * kvHeads + Math.floor(h / group);
       gemm({
-        transA: false, transB: true, M: q.seq, N: k.seq, K: q.dim, alpha: scale,
-        a: q.data, aOffset: (b * q.heads + h) * q.seq * q.dim, lda: q.dim,
-        b: k.data, bOffset: kvHead * k.seq * k.dim, ldb: k.dim,
-        beta: 0, c: scores, cOffset: (b * q.heads + h) * q.seq * k.seq, ldc: k.seq,
+        transA: false, transB, M: rows, N: cols, K: inner, alpha,
+        a, aOffset: head * rows * inner, lda: inner,
+        b, bOffset: kvHead * cols * inner, ldb: transB ? inner : cols,
+        beta: 0, c: out, cOffset: head * rows * cols, ldc: cols,
       });
     }
   }
-  return scores;
+  return out;
+}
+
+/** Q·Kᵀ·scale as [batch, q_heads, q_seq, kv_seq]. */
+export function attentionScores(q: Heads, k: Heads, scale: number, ctx: KernelContext): Float64Array {
+  return headProducts(q.batch, q.heads, k.heads, q.seq, k.seq, q.dim, q.data, k.data, true, scale, ctx);
 }
 
 /** Softmax over each row of `rowLength` values, in place. A row of only -Infinity gives NaN, as exp/sum does. */
@@ -109,22 +108,7 @@ export function softmaxRows(data: Float64Array, rowLength: number): void {
   }
 }
 
-/** probs·V as [batch, q_heads, q_seq, v_dim], with the same head sharing as the scores. */
+/** probs·V as [batch, q_heads, q_seq, v_dim]. */
 export function attendValues(probs: Float64Array, q: Heads, v: Heads, ctx: KernelContext): Float64Array {
-  const size = q.batch * q.heads * q.seq * v.dim;
-  ctx.checkAllocation('float64', size);
-  const out = new Float64Array(size);
-  const group = q.heads / v.heads;
-  for (let b = 0; b < q.batch; b++) {
-    for (let h = 0; h < q.heads; h++) {
-      const kvHead = b * v.heads + Math.floor(h / group);
-      gemm({
-        transA: false, transB: false, M: q.seq, N: v.dim, K: v.seq, alpha: 1,
-        a: probs, aOffset: (b * q.heads + h) * q.seq * v.seq, lda: v.seq,
-        b: v.data, bOffset: kvHead * v.seq * v.dim, ldb: v.dim,
-        beta: 0, c: out, cOffset: (b * q.heads + h) * q.seq * v.dim, ldc: v.dim,
-      });
-    }
-  }
-  return out;
+  return headProducts(q.batch, q.heads, v.heads, q.seq, v.dim, v.seq, probs, v.data, false, 1, ctx);
 }

@@ -17,9 +17,9 @@ import {
 } from '@onnx-ts/core';
 import { fromNumbers, toNumbers } from '../../util/elementwise.js';
 import {
-  attendValues, attentionScores, checkAttentionShapes, headsOf, mergeHeads, softmaxRows, type Heads,
+  attendValues, attentionScores, checkAttentionShapes, headsOf, softmaxRows, swapMiddleAxes, type Heads,
 } from './attention-math.js';
-import { expectDims, expectRank, expectTensor, expectType, optionalTensor } from './checks.js';
+import { expectDims, expectRank, expectType, optionalTensor, sameTypeTensors } from './checks.js';
 
 const attentionAttrs = {
   is_causal: attr.int(0),
@@ -45,12 +45,8 @@ const SOFTMAX_PRECISIONS = ['float32', 'float16', 'bfloat16', 'float64'];
 
 function attention(inputs: KernelInputs, attrs: AttentionAttrs, ctx: KernelContext, opset24: boolean): Tensor[] {
   const op = 'Attention';
-  const qT = expectTensor(op, 'Q', inputs[0]);
-  const kT = expectTensor(op, 'K', inputs[1]);
-  const vT = expectTensor(op, 'V', inputs[2]);
+  const [qT, kT, vT] = sameTypeTensors(op, inputs, ['Q', 'K', 'V']);
   const type = qT.type;
-  expectType(op, 'K', kT, type, 'Q');
-  expectType(op, 'V', vT, type, 'Q');
   const mode = attrs.qk_matmul_output_mode;
   if (![0, 1, 2, 3].includes(mode)) throw new Error(`${op}: qk_matmul_output_mode should be 0, 1, 2 or 3, got ${mode}`);
   if (attrs.softmax_precision !== undefined && !SOFTMAX_PRECISIONS.includes(dtypeFromCode(attrs.softmax_precision))) {
@@ -60,6 +56,8 @@ function attention(inputs: KernelInputs, attrs: AttentionAttrs, ctx: KernelConte
   const pastKey = optionalTensor(op, 'past_key', inputs[4]);
   const pastValue = optionalTensor(op, 'past_value', inputs[5]);
   if (!pastKey !== !pastValue) throw new Error(`${op}: past_key and past_value should be given together`);
+  const cap = attrs.softcap;
+  if (cap < 0) throw new Error(`${op}: softcap should not be negative, got ${cap}`);
   const q = headsOf(op, 'Q', qT, attrs.q_num_heads);
   const kNew = headsOf(op, 'K', kT, attrs.kv_num_heads);
   const k = withPast(op, 'past_key', kNew, pastKey, type);
@@ -70,8 +68,6 @@ function attention(inputs: KernelInputs, attrs: AttentionAttrs, ctx: KernelConte
 
   const scores = attentionScores(q, k, attrs.scale ?? 1 / Math.sqrt(q.dim), ctx);
   let qkOutput: Float64Array | undefined = mode === 0 ? scores.slice() : undefined;
-  const cap = attrs.softcap;
-  if (cap < 0) throw new Error(`${op}: softcap should not be negative, got ${cap}`);
   if (cap > 0) for (let i = 0; i < scores.length; i++) scores[i] = cap * Math.tanh(scores[i] / cap);
   if (mode === 1) qkOutput = scores.slice();
   const scoreDims = [q.batch, q.heads, q.seq, totalLength];
@@ -89,7 +85,7 @@ function attention(inputs: KernelInputs, attrs: AttentionAttrs, ctx: KernelConte
 
   const y = attendValues(scores, q, v, ctx);
   const yOut = qT.dims.length === 3
-    ? fromNumbers(type, mergeHeads(y, q.batch, q.heads, q.seq, v.dim), [q.batch, q.seq, q.heads * v.dim])
+    ? fromNumbers(type, swapMiddleAxes(y, q.batch, q.heads, q.seq, v.dim), [q.batch, q.seq, q.heads * v.dim])
     : fromNumbers(type, y, [q.batch, q.heads, q.seq, v.dim]);
   return [
     yOut,

@@ -7,7 +7,7 @@
  */
 import { attr, defineKernel } from '@onnx-ts/core';
 import { fromNumbers, toNumbers } from '../../util/elementwise.js';
-import { expectDims, expectRank, expectTensor, expectType, optionalTensor } from './checks.js';
+import { expectDims, expectRank, expectType, optionalTensor, sameTypeTensors } from './checks.js';
 
 const OP = 'CausalConvWithState';
 
@@ -21,8 +21,7 @@ export default [
       if (!['none', 'silu', 'swish'].includes(activation)) {
         throw new Error(`${OP}: activation should be 'none', 'silu' or 'swish', got '${activation}'`);
       }
-      const input = expectTensor(OP, 'input', inputs[0]);
-      const weight = expectTensor(OP, 'weight', inputs[1]);
+      const [input, weight] = sameTypeTensors(OP, inputs, ['input', 'weight']);
       const bias = optionalTensor(OP, 'bias', inputs[2]);
       const past = optionalTensor(OP, 'past_state', inputs[3]);
       expectRank(OP, 'input', input, 3);
@@ -31,7 +30,6 @@ export default [
       const kernel = weight.dims[2];
       if (kernel < 1) throw new Error(`${OP}: weight should have a kernel size of at least 1, got [${weight.dims.join(', ')}]`);
       expectDims(OP, 'weight', weight, [channels, 1, kernel]);
-      expectType(OP, 'weight', weight, input.type, 'input');
       if (bias) {
         expectDims(OP, 'bias', bias, [channels]);
         expectType(OP, 'bias', bias, input.type, 'input');

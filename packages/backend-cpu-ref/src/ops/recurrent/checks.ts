@@ -24,3 +24,10 @@ export function expectRank(op: string, name: string, t: Tensor, rank: number): v
 export function expectType(op: string, name: string, t: Tensor, type: DType, like: string): void {
   if (t.type !== type) throw new Error(`${op}: input '${name}' should be ${type} like ${like}, got ${t.type}`);
 }
+
+/** The first `names.length` inputs as tensors, all of the first one's element type. */
+export function sameTypeTensors(op: string, inputs: KernelInputs, names: readonly string[]): Tensor[] {
+  const tensors = names.map((name, i) => expectTensor(op, name, inputs[i]));
+  for (let i = 1; i < tensors.length; i++) expectType(op, names[i], tensors[i], tensors[0].type, names[0]);
+  return tensors;
+}

@@ -11,7 +11,7 @@ import {
 } from '@onnx-ts/core';
 import { fromNumbers, toNumbers } from '../../util/elementwise.js';
 import { attendValues, attentionScores, checkAttentionShapes, headsOf, softmaxRows } from './attention-math.js';
-import { expectRank, expectTensor, expectType } from './checks.js';
+import { expectRank, sameTypeTensors } from './checks.js';
 
 const OP = 'FlexAttention';
 const PRECISIONS: readonly DType[] = ['float32', 'float16', 'bfloat16', 'float64'];
@@ -40,13 +40,9 @@ export default [
       softmax_precision: attr.int(),
     },
     run: async (inputs, attrs, ctx): Promise<Tensor[]> => {
-      const [qT, kT, vT] = (['Q', 'K', 'V'] as const).map((name, i) => {
-        const t = expectTensor(OP, name, inputs[i]);
-        expectRank(OP, name, t, 4);
-        return t;
-      });
-      expectType(OP, 'K', kT, qT.type, 'Q');
-      expectType(OP, 'V', vT, qT.type, 'Q');
+      const names = ['Q', 'K', 'V'];
+      const [qT, kT, vT] = sameTypeTensors(OP, inputs, names);
+      [qT, kT, vT].forEach((t, i) => expectRank(OP, names[i], t, 4));
       const precision = attrs.softmax_precision === undefined
         ? (qT.type === 'float64' ? 'float64' : 'float32')
         : dtypeFromCode(attrs.softmax_precision);

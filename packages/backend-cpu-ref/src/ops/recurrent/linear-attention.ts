@@ -12,7 +12,7 @@
  */
 import { attr, defineKernel, type Tensor } from '@onnx-ts/core';
 import { fromNumbers, toNumbers } from '../../util/elementwise.js';
-import { expectDims, expectRank, expectTensor, expectType, optionalTensor } from './checks.js';
+import { expectDims, expectRank, optionalTensor, sameTypeTensors } from './checks.js';
 
 const OP = 'LinearAttention';
 const RULES = ['linear', 'gated', 'delta', 'gated_delta'];
@@ -50,11 +50,8 @@ export default [
     run: (inputs, attrs, ctx) => {
       const rule = attrs.update_rule;
       if (!RULES.includes(rule)) throw new Error(`${OP}: update_rule should be one of ${RULES.join(', ')}, got '${rule}'`);
-      const query = expectTensor(OP, 'query', inputs[0]);
-      const key = expectTensor(OP, 'key', inputs[1]);
-      const value = expectTensor(OP, 'value', inputs[2]);
+      const [query, key, value] = sameTypeTensors(OP, inputs, ['query', 'key', 'value']);
       const type = query.type;
-      for (const [name, t] of [['key', key], ['value', value]] as const) expectType(OP, name, t, type, 'query');
       const qHeads = attrs.q_num_heads;
       const kvHeads = attrs.kv_num_heads;
       if (kvHeads <= 0 || qHeads % kvHeads !== 0) {

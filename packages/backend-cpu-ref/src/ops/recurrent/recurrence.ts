@@ -7,7 +7,7 @@ import { attr, type DType, type KernelContext, type KernelInputs, type Tensor } 
 import { fromNumbers, toNumbers } from '../../util/elementwise.js';
 import { gemm } from '../../util/gemm.js';
 import { resolveActivations, type Activation } from './activations.js';
-import { expectDims, expectRank, expectTensor, expectType, optionalTensor } from './checks.js';
+import { expectDims, expectRank, expectType, optionalTensor, sameTypeTensors } from './checks.js';
 
 /** float16, float and double since opset 1; bfloat16 since 22. */
 export const RECURRENT_DTYPES: readonly DType[] = ['float32', 'float64', 'float16', 'bfloat16'];
@@ -82,12 +82,8 @@ export function recurrentProduct(dir: DirectionContext, h: Float64Array, firstRo
 
 export function runRecurrence(spec: RecurrentOp, inputs: KernelInputs, attrs: RecurrentAttrs, ctx: KernelContext): Tensor[] {
   const { op, gates } = spec;
-  const x = expectTensor(op, 'X', inputs[0]);
-  const w = expectTensor(op, 'W', inputs[1]);
-  const r = expectTensor(op, 'R', inputs[2]);
+  const [x, w, r] = sameTypeTensors(op, inputs, ['X', 'W', 'R']);
   const type = x.type;
-  expectType(op, 'W', w, type, 'X');
-  expectType(op, 'R', r, type, 'X');
   if (attrs.layout !== 0 && attrs.layout !== 1) throw new Error(`${op}: attribute 'layout' should be 0 or 1, got ${attrs.layout}`);
   const batchMajor = attrs.layout === 1;
   expectRank(op, 'X', x, 3);

@@ -8,7 +8,7 @@
  */
 import { attr, defineKernel, type Tensor } from '@onnx-ts/core';
 import { fromNumbers, toNumbers } from '../../util/elementwise.js';
-import { expectRank, expectTensor, expectType, optionalTensor } from './checks.js';
+import { expectRank, optionalTensor, sameTypeTensors } from './checks.js';
 
 const OP = 'RotaryEmbedding';
 
@@ -44,12 +44,8 @@ export default [
     dtypes: ['float32', 'float16', 'bfloat16'],
     attrs: { interleaved: attr.int(0), num_heads: attr.int(0), rotary_embedding_dim: attr.int(0) },
     run: (inputs, attrs) => {
-      const x = expectTensor(OP, 'X', inputs[0]);
-      const cos = expectTensor(OP, 'cos_cache', inputs[1]);
-      const sin = expectTensor(OP, 'sin_cache', inputs[2]);
+      const [x, cos, sin] = sameTypeTensors(OP, inputs, ['X', 'cos_cache', 'sin_cache']);
       const positions = optionalTensor(OP, 'position_ids', inputs[3]);
-      expectType(OP, 'cos_cache', cos, x.type, 'X');
-      expectType(OP, 'sin_cache', sin, x.type, 'X');
       if (sin.dims.join() !== cos.dims.join()) {
         throw new Error(`${OP}: sin_cache [${sin.dims.join(', ')}] should have the shape of cos_cache [${cos.dims.join(', ')}]`);
       }

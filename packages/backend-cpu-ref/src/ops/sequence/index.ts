@@ -4,14 +4,14 @@
  * differentiation of the graph, which a per-node interpreter does not have.
  */
 import type { KernelSpec } from '@onnx-ts/core';
-import bernoulli from './random/bernoulli.js';
-import multinomial from './random/multinomial.js';
-import randomNormal from './random/random-normal.js';
-import randomNormalLike from './random/random-normal-like.js';
-import randomUniform from './random/random-uniform.js';
-import randomUniformLike from './random/random-uniform-like.js';
 import negativeLogLikelihoodLoss from './loss/negative-log-likelihood-loss.js';
 import softmaxCrossEntropyLoss from './loss/softmax-cross-entropy-loss.js';
+import bernoulli from './random/bernoulli.js';
+import multinomial from './random/multinomial.js';
+import randomNormalLike from './random/random-normal-like.js';
+import randomNormal from './random/random-normal.js';
+import randomUniformLike from './random/random-uniform-like.js';
+import randomUniform from './random/random-uniform.js';
 import blackmanWindow from './signal/blackman-window.js';
 import dft from './signal/dft.js';
 import hammingWindow from './signal/hamming-window.js';
@@ -27,9 +27,9 @@ import adagrad from './training/adagrad.js';
 import adam from './training/adam.js';
 import momentum from './training/momentum.js';
 import concatFromSequence from './values/concat-from-sequence.js';
-import optional from './values/optional.js';
 import optionalGetElement from './values/optional-get-element.js';
 import optionalHasElement from './values/optional-has-element.js';
+import optional from './values/optional.js';
 import sequenceAt from './values/sequence-at.js';
 import sequenceConstruct from './values/sequence-construct.js';
 import sequenceEmpty from './values/sequence-empty.js';

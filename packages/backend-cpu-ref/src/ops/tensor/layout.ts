@@ -1,8 +1,9 @@
 /**
- * Data movement shared by the tensor ops. Every op that rearranges elements without computing on them (Transpose,
- * Slice, Split, Expand, Tile, Pad, DepthToSpace, SpaceToDepth, ...) describes its output as per-axis source offsets
- * and lets `gatherByAxisOffsets` do the copy, so there is one strided loop for all element types, strings and complex
- * numbers included.
+ * Data movement shared by the tensor ops, written once over any storage (typed arrays, string[], BigInt64Array, the
+ * two slots of a complex element). Ops that rearrange elements along whole axes (Transpose, Slice, Split, Tile, Pad,
+ * DepthToSpace, SpaceToDepth, ConstantOfShape) describe their output as per-axis source offsets and let
+ * `gatherByAxisOffsets` do the one strided copy; index-driven ops (Gather, Compress, Unique, Expand's broadcast index)
+ * use `selectAlongAxis` and `takeFlat`, and block writers (Concat, scatters) `copyElements`.
  */
 import { Tensor, allocData, shapeSize, slotsPerElement, stridesOf } from '@onnx-ts/core';
 

@@ -1,5 +1,5 @@
 import {
-  attr, defineKernel, shapeSize, stridesOf, type KernelContext, type KernelInputs, type Tensor,
+  FLOAT_DTYPES, attr, defineKernel, shapeSize, stridesOf, type KernelContext, type KernelInputs, type Tensor,
 } from '@onnx-ts/core';
 import { fromNumbers } from '../../util/elementwise.js';
 import { normalizeAxes, optionalTensor, readIntList, tensorInput } from './args.js';
@@ -77,7 +77,7 @@ function fillFromInput(x: Tensor, inputs: KernelInputs): Tensor | undefined {
 export default [
   defineKernel({
     // Opset 1 named the attribute `paddings`, opset 2 `pads`.
-    op: 'Pad', since: 1, until: 10,
+    op: 'Pad', since: 1, until: 10, dtypes: FLOAT_DTYPES,
     attrs: { pads: attr.ints(), paddings: attr.ints(), mode: attr.string('constant'), value: attr.float(0) },
     run: (inputs, { pads, paddings, mode, value }, ctx) => {
       const x = tensorInput('Pad', inputs, 0, 'data');

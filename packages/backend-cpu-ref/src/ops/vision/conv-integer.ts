@@ -16,7 +16,7 @@ export default [
       expectType(OP, x, 'x', ['int8', 'uint8']);
       expectType(OP, w, 'w', ['int8', 'uint8']);
       const g = convGeometry(OP, x, w, a);
-      const outDims = [g.batch, g.outChannels, ...g.outSpatial];
+      const outDims = [g.batch, g.outChannels, ...g.window.grid];
       ctx.checkAllocation('int32', shapeSize(outDims));
       const [xs, ws] = shiftedOperands(OP, x, optionalInput(OP, xzpIn, 'x_zero_point'), w, optionalInput(OP, wzpIn, 'w_zero_point'));
       return [new Tensor('int32', convInt32(xs, ws, g), outDims)];

@@ -37,8 +37,8 @@ export default [
         throw new Error(`${OP}: x_scale, y_scale and y_zero_point must be scalars`);
       }
       const g = convGeometry(OP, x, w, a);
-      const outDims = [g.batch, g.outChannels, ...g.outSpatial];
-      const outSize = shapeSize(g.outSpatial);
+      const outDims = [g.batch, g.outChannels, ...g.window.grid];
+      const outSize = shapeSize(g.window.grid);
       ctx.checkAllocation(yZp.type, shapeSize(outDims));
       const [xs, ws] = shiftedOperands(OP, x, xZp, w, wZp);
       const acc = convInt32(xs, ws, g);

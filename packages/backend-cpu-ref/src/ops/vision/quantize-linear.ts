@@ -4,7 +4,7 @@
  * 19 (float8, saturate), 21 (blocked, output_dtype, 4/16-bit), 23 (precision, float4e2m1), 24 (float8e8m0 scale),
  * 25 (2-bit).
  */
-import { Tensor, allocData, attr, defineKernel, dtypeFromCode, encodeFloatCode, isEncodedFloat, type DType } from '@onnx-ts/core';
+import { Tensor, allocData, attr, defineKernel, dtypeFromCode, encodeFloatCode, type DType } from '@onnx-ts/core';
 import { toNumbers } from '../../util/elementwise.js';
 import { expectType, optionalInput, tensorInput } from './inputs.js';
 import { INT_RANGES, clamp, roundHalfEven, roundToType } from './numeric.js';
@@ -38,6 +38,9 @@ export function quantize(x: Tensor, scale: Tensor, zeroPoint: Tensor | undefined
   return new Tensor(a.outputType, out as never, x.dims);
 }
 
+/** Types the division can be carried out in; an int32 scale divides exactly (in float64). */
+const DIVISION_TYPES: readonly DType[] = ['float32', 'float16', 'bfloat16', 'float64', 'int32'];
+
 const ATTRS = {
   axis: attr.int(1),
   saturate: attr.int(1),
@@ -68,8 +71,8 @@ export default [
       let divisionType = ctx.opset >= 23 && a.precision !== 0 ? dtypeFromCode(a.precision) : scale.type;
       // A float8e8m0 scale is a power of two: dividing by it is exact in float32.
       if (divisionType === 'float8e8m0') divisionType = 'float32';
-      if (!isEncodedFloat(divisionType) && !['float32', 'float64', 'int32'].includes(divisionType)) {
-        throw new Error(`${OP}: precision ${divisionType} is not a floating-point type`);
+      if (!DIVISION_TYPES.includes(divisionType)) {
+        throw new Error(`${OP}: division precision ${divisionType} is not supported (expected one of ${DIVISION_TYPES.join(', ')})`);
       }
       return [quantize(x, scale, zeroPoint, {
         axis: a.axis,

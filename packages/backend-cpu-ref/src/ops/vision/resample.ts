@@ -14,6 +14,8 @@ export interface AxisResample {
   outLen: number;
   /** Output length / input length; with `sizes` it is derived from them. */
   scale: number;
+  /** The spec's length_resized: the target length, fractional when it comes from a scale. */
+  lengthResized: number;
   coordinateMode: string;
   /** Crop region of tf_crop_and_resize, in normalized input coordinates. */
   roiStart: number;
@@ -48,9 +50,7 @@ interface AxisPlan {
 
 /** Maps an output coordinate to the input coordinate (the spec's coordinate_transformation_mode formulas). */
 function sourceCoordinate(x: number, a: AxisResample): number {
-  const { inLen, scale } = a;
-  // The spec's length_resized may be fractional when it comes from a scale.
-  const lengthResized = inLen * scale;
+  const { inLen, scale, lengthResized } = a;
   switch (a.coordinateMode) {
     case 'half_pixel':
       return (x + 0.5) / scale - 0.5;

@@ -36,7 +36,7 @@ export function resizeAxes(op: string, dims: readonly number[], r: ResizeRequest
   if (new Set(axes).size !== axes.length) throw new Error(`${op}: axes [${r.axes?.join(', ')}] repeat an axis`);
   const n = axes.length;
   const plan: AxisResample[] = dims.map((d) => ({
-    inLen: d, outLen: d, scale: 1, coordinateMode: r.coordinateMode, roiStart: 0, roiEnd: 1,
+    inLen: d, outLen: d, scale: 1, lengthResized: d, coordinateMode: r.coordinateMode, roiStart: 0, roiEnd: 1,
   }));
   if (r.roi && r.coordinateMode === 'tf_crop_and_resize') {
     if (r.roi.length !== 2 * n) throw new Error(`${op}: roi has ${r.roi.length} values, expected ${2 * n} (2 per resized axis)`);
@@ -53,10 +53,14 @@ export function resizeAxes(op: string, dims: readonly number[], r: ResizeRequest
       return dims[d] === 0 ? 1 : r.sizes![i] / dims[d];
     });
     if (r.keepAspectRatio === 'stretch') {
-      axes.forEach((d, i) => { plan[d].scale = scales[i]; plan[d].outLen = r.sizes![i]; });
+      axes.forEach((d, i) => { plan[d].scale = scales[i]; plan[d].outLen = plan[d].lengthResized = r.sizes![i]; });
     } else {
       const scale = r.keepAspectRatio === 'not_larger' ? Math.min(...scales) : Math.max(...scales);
-      axes.forEach((d) => { plan[d].scale = scale; plan[d].outLen = Math.floor(scale * dims[d] + 0.5); });
+      axes.forEach((d) => {
+        plan[d].scale = scale;
+        plan[d].lengthResized = scale * dims[d];
+        plan[d].outLen = Math.floor(plan[d].lengthResized + 0.5);
+      });
     }
   } else if (r.scales) {
     if (r.scales.length !== n) throw new Error(`${op}: scales has ${r.scales.length} values, expected ${n}`);
@@ -64,7 +68,10 @@ export function resizeAxes(op: string, dims: readonly number[], r: ResizeRequest
       const s = r.scales![i];
       if (!(s > 0) || !Number.isFinite(s)) throw new Error(`${op}: scales[${i}] must be a positive number, got ${s}`);
       plan[d].scale = s;
-      plan[d].outLen = Math.floor(dims[d] * s);
+      // With tf_crop_and_resize the scale applies to the cropped region.
+      const cropped = r.coordinateMode === 'tf_crop_and_resize' ? plan[d].roiEnd - plan[d].roiStart : 1;
+      plan[d].lengthResized = dims[d] * cropped * s;
+      plan[d].outLen = Math.floor(plan[d].lengthResized);
     });
   } else {
     throw new Error(`${op}: one of scales and sizes is required`);

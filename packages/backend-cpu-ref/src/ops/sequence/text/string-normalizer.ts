@@ -1,11 +1,13 @@
 import { Tensor, attr, defineKernel } from '@onnx-ts/core';
 import { tensorInput } from '../../tensor/args.js';
 
-/** An ONNX locale name (POSIX style, 'en_US' or 'tr_TR.UTF-8') as a BCP 47 tag JS accepts. */
+/** An ONNX locale name (POSIX style: 'en_US', 'tr_TR.UTF-8'; '' and 'C' mean the default) as a BCP 47 tag. */
 function localeTag(locale: string): string {
-  const tag = locale.split('.')[0].replace(/_/g, '-');
+  const name = locale.split('.')[0];
+  if (name === '' || name === 'C' || name === 'POSIX') return 'en-US';
+  const tag = name.replace(/_/g, '-');
   try {
-    return Intl.getCanonicalLocales(tag)[0] ?? 'en-US';
+    return Intl.getCanonicalLocales(tag)[0];
   } catch {
     throw new Error(`StringNormalizer: locale '${locale}' is not a valid locale name`);
   }

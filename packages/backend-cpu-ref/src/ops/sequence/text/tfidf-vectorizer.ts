@@ -57,6 +57,7 @@ export default [
       if (a.weights && a.weights.length !== a.ngram_indexes.length) {
         throw new Error(`${op}: weights has ${a.weights.length} entries but ngram_indexes has ${a.ngram_indexes.length}`);
       }
+      if (a.ngram_indexes.some((i) => i < 0)) throw new Error(`${op}: ngram_indexes [${a.ngram_indexes.join(', ')}] has a negative index`);
       const width = Math.max(-1, ...a.ngram_indexes) + 1;
       const [rows, length] = x.dims.length === 2 ? x.dims : [1, x.dims[0]];
       ctx.checkAllocation('float32', rows * width);
@@ -69,10 +70,11 @@ export default [
         for (let n = a.min_gram_length; n <= a.max_gram_length; n++) {
           // Skips only spread n-grams of two or more items.
           const maxSkip = n === 1 ? 0 : a.max_skip_count;
+          const gram = new Array<string | number>(n);
           for (let skip = 0; skip <= maxSkip; skip++) {
             const step = skip + 1;
             for (let start = 0; start + (n - 1) * step < length; start++) {
-              const gram = Array.from({ length: n }, (_, k) => row[start + k * step]);
+              for (let k = 0; k < n; k++) gram[k] = row[start + k * step];
               const j = index.get(JSON.stringify(gram));
               if (j !== undefined) counts[j]++;
             }
