@@ -300,23 +300,27 @@ function checkTensorLimit(t: Tensor, node: Node, maxBytes: number): void {
   }
 }
 
-/** Moves tensors to the memory of the backend that will read them, downloading through their owner. */
-async function moveInputs(inputs: readonly (Value | undefined)[], target: Backend, backends: readonly Backend[]): Promise<(Value | undefined)[]> {
-  const location = target.location ?? 'cpu';
-  const move = async (v: Value | undefined): Promise<Value | undefined> => {
-    if (!(v instanceof Tensor)) return v;
-    if (v.location === location) return v;
-    let t = v;
-    if (t.location !== 'cpu') {
-      const owner = backends.find((b) => (b.location ?? 'cpu') === t.location);
-      if (!owner?.download) throw new Error(`no backend can download a tensor from '${t.location}'`);
-      t = await owner.download(t);
-    }
-    if (location !== 'cpu') {
-      if (!target.upload) throw new Error(`backend '${target.name}' cannot receive tensors`);
-      t = await target.upload(t);
-    }
-    return t;
-  };
-  return Promise.all(inputs.map(move));
+/**
+ * Moves a value's tensor to the memory of `target` (the CPU when undefined), downloading through the backend that
+ * owns its current location. Other values pass through.
+ */
+export async function moveValue(v: Value | undefined, target: Backend | undefined, backends: readonly Backend[]): Promise<Value | undefined> {
+  if (!(v instanceof Tensor)) return v;
+  const location = target?.location ?? 'cpu';
+  if (v.location === location) return v;
+  let t = v;
+  if (t.location !== 'cpu') {
+    const owner = backends.find((b) => (b.location ?? 'cpu') === t.location);
+    if (!owner?.download) throw new Error(`no backend can download a tensor from '${t.location}'`);
+    t = await owner.download(t);
+  }
+  if (target && location !== 'cpu') {
+    if (!target.upload) throw new Error(`backend '${target.name}' cannot receive tensors`);
+    t = await target.upload(t);
+  }
+  return t;
+}
+
+function moveInputs(inputs: readonly (Value | undefined)[], target: Backend, backends: readonly Backend[]): Promise<(Value | undefined)[]> {
+  return Promise.all(inputs.map((v) => moveValue(v, target, backends)));
 }

@@ -16,7 +16,7 @@ export { DEFAULT_DOMAIN, describeNode, findAttribute, normalizeDomain, subgraphs
 export { attr, readAttributes } from './attributes.js';
 export type { AttrDecl, AttrKind, AttrSchema, AttrValues } from './attributes.js';
 export { defineKernel, getBackend, kernelsFor, listBackends, pickKernel, registerBackend } from './kernel.js';
-export type { Backend, KernelContext, KernelInputs, KernelSpec } from './kernel.js';
+export type { Backend, BackendSessionOptions, KernelContext, KernelInputs, KernelSpec } from './kernel.js';
 export { broadcastIndex, broadcastShapes, normalizeAxis, sameShape, stridesOf } from './shape-utils.js';
 export { InferenceSession, registerOptimizer } from './session.js';
 export type { ExecutionProvider, ModelOptimizer, NodePlacement, ProfileEvent, RunOptions, SessionOptions, ValueMetadata } from './session.js';
@@ -27,7 +27,7 @@ export type { DecodeOptions } from './proto/model-proto.js';
 export { decodeTensor, decodeValue, densify, encodeTensor, encodeValue } from './proto/tensor-proto.js';
 export type { ExternalDataReader, ProtoKind } from './proto/tensor-proto.js';
 export { freeVariables, topologicalOrder } from './graph-analysis.js';
-export { GraphPlan, Scope, checkAllocation } from './executor.js';
+export { GraphPlan, Scope, checkAllocation, moveValue } from './executor.js';
 export type { ExecutionEnv, NodeEvent, RunState } from './executor.js';
 export { sliceAxis, stackAxis } from './tensor-ops.js';
 export { FloatAttr, GraphBuilder, buildModel, tensorType, toAttribute } from './builder.js';

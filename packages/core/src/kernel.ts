@@ -40,6 +40,13 @@ export function defineKernel<S extends AttrSchema = Record<string, never>>(spec:
   return spec;
 }
 
+/** The session options a backend may read at init. */
+export interface BackendSessionOptions {
+  intraOpNumThreads?: number;
+  maxTensorBytes?: number;
+  logSeverityLevel?: number;
+}
+
 export interface Backend {
   /** 'cpu-ref', 'cpu', 'gpu', 'arm'. */
   name: string;
@@ -47,8 +54,11 @@ export interface Backend {
   /** Higher runs first when the session does not order backends itself. */
   priority: number;
   isAvailable(): boolean | Promise<boolean>;
-  /** Called once before the first session uses this backend. */
-  init?(): Promise<void> | void;
+  /**
+   * Called when a session that may use this backend is created, with that session's options (threads, limits);
+   * must be cheap to call again.
+   */
+  init?(options: BackendSessionOptions): Promise<void> | void;
   kernels: readonly KernelSpec<any>[];
   /** Where this backend's tensors live; 'cpu' when omitted. */
   location?: TensorLocation;

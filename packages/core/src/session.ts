@@ -1,6 +1,6 @@
 /** InferenceSession: the onnxruntime-style entry point. */
 import type { DType } from './dtype.js';
-import { CORE_BACKEND, GraphPlan, functionKey, now, type ExecutionEnv, type NodeEvent, type RunState } from './executor.js';
+import { CORE_BACKEND, GraphPlan, functionKey, moveValue, now, type ExecutionEnv, type NodeEvent, type RunState } from './executor.js';
 import { loadSource, type ModelSource } from './files.js';
 import type { Dim, Model, Node, TypeInfo, ValueInfo } from './ir.js';
 import { getBackend, listBackends, type Backend } from './kernel.js';
@@ -78,7 +78,8 @@ function metadataOf(v: ValueInfo): ValueMetadata {
   return { name: v.name, isTensor: t?.kind === 'tensor' || t === undefined, type: t?.kind === 'tensor' ? t.elemType : undefined, shape: t?.kind === 'tensor' ? t.shape : undefined, typeInfo: t };
 }
 
-async function resolveBackends(providers: readonly ExecutionProvider[] | undefined): Promise<Backend[]> {
+async function resolveBackends(options: SessionOptions): Promise<Backend[]> {
+  const providers = options.executionProviders;
   const names = providers?.map((p) => (typeof p === 'string' ? p : p.name));
   const chosen: Backend[] = [];
   if (names) {
@@ -96,7 +97,7 @@ async function resolveBackends(providers: readonly ExecutionProvider[] | undefin
   const ref = getBackend('cpu-ref');
   if (ref && !chosen.includes(ref)) chosen.push(ref);
   if (!chosen.length) throw new Error("no backend is available: import '@onnx-ts/backend-cpu-ref' (or another backend) first");
-  for (const b of chosen) await b.init?.();
+  for (const b of chosen) await b.init?.(options);
   return [CORE_BACKEND, ...chosen];
 }
 
@@ -145,7 +146,7 @@ export class InferenceSession {
   /** Loads a model from a path (Node) or URL (browser), bytes, or an already decoded IR model. */
   static async create(source: ModelSource | Model, options: SessionOptions = {}): Promise<InferenceSession> {
     let model = isModel(source) ? source : await loadSource(source);
-    const backends = await resolveBackends(options.executionProviders);
+    const backends = await resolveBackends(options);
     const level = options.graphOptimizationLevel ?? 'extended';
     if (registeredOptimizer && level !== 'disabled') model = registeredOptimizer(model, level, options);
     return new InferenceSession(model, backends, options);
@@ -173,9 +174,10 @@ export class InferenceSession {
     const state: RunState = { started, deadline: timeoutMs === undefined ? Infinity : started + timeoutMs, timeoutMs };
     const outputs = await this.plan.run(inputs, undefined, state);
     const result: Record<string, Value> = {};
-    graph.outputs.forEach((o, i) => {
-      if (wanted.includes(o.name)) result[o.name] = outputs[i];
-    });
+    for (const [i, o] of graph.outputs.entries()) {
+      // Outputs always reach the caller in CPU memory.
+      if (wanted.includes(o.name)) result[o.name] = (await moveValue(outputs[i], undefined, this.env.backends)) as Value;
+    }
     return result;
   }
 
