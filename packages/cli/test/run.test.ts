@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { GraphBuilder, buildModel, saveModel, type Tensor } from '@onnx-ts/core';
+import { GraphBuilder, buildModel, saveModel } from '@onnx-ts/core';
 import { DEFAULT_TOLERANCE, compareValues } from '@onnx-ts/conformance';
 import { FIXTURES, LIGHT, NODE_TESTS, jsonOf, npyFloat32, onnxTs, readTensor, tempDir, tensorFromOutputJson } from './helpers.js';
 

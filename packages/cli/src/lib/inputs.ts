@@ -131,6 +131,10 @@ export function buildFeeds(metadata: readonly ValueMetadata[], options: InputOpt
       sources[meta.name] = file;
       continue;
     }
+    if (meta.typeInfo?.kind === 'optional') {
+      sources[meta.name] = 'omitted (optional input)';
+      continue;
+    }
     if (!meta.isTensor) {
       throw new CliError(`input '${meta.name}' is not a tensor, so it cannot be generated`, `pass it with --input ${meta.name}=FILE.pb`);
     }

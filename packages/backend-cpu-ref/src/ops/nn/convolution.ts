@@ -1,11 +1,13 @@
 /**
  * Convolution as matrix products: per image and group, the weights [M/group, C/group·kernel] times the im2col matrix
- * [C/group·kernel, output positions]. A 1×1 kernel with unit strides and no padding multiplies the input directly.
- * The column matrix is built a tile of output positions at a time, so its memory stays bounded.
+ * [C/group·kernel, output positions]. A 1×1 kernel with unit strides and no padding multiplies the input directly,
+ * and 3×3 stride-1 kernels go through Winograd's F(2×2, 3×3). The column matrix is built a tile of output positions
+ * at a time, so its memory stays bounded.
  */
 import { attr, shapeSize, type Tensor } from '@onnx-ts/core';
 import { gemm } from '../../util/gemm.js';
 import type { FloatArray } from './float-data.js';
+import { winogradApplies, winogradConv } from './winograd.js';
 import { im2col, type Window } from './window.js';
 
 /** Attributes common to Conv, ConvTranspose and DeformConv. */
@@ -76,6 +78,10 @@ export interface ConvProblem {
 
 /** out[N, M, grid...] (+)= conv(x[N, C, image...], w[M, C/group, kernel...]); out must hold the bias or zeros. */
 export function convolve(p: ConvProblem, x: FloatArray, w: FloatArray, out: FloatArray): void {
+  if (winogradApplies(p)) {
+    winogradConv(p, x, w, out);
+    return;
+  }
   const { batch, inChannels: C, outChannels: M, group, window } = p;
   const groupIn = C / group;
   const groupOut = M / group;
