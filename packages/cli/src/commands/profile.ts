@@ -1,11 +1,11 @@
 /** `onnx-ts profile`: per-node and per-op time on one backend, and a Chrome trace of the runs. */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { InferenceSession, type ProfileEvent } from '@onnx-ts/core';
+import { InferenceSession, type ProfileEvent, type Value } from '@onnx-ts/core';
 import { chooseBackends } from '../lib/backends.js';
 import { CliError } from '../lib/errors.js';
 import { formatMs, textTable } from '../lib/format.js';
-import { buildFeeds, type InputOptions } from '../lib/inputs.js';
+import { buildFeeds, hintRandomInputs, type InputOptions } from '../lib/inputs.js';
 import { loadModel } from '../lib/model.js';
 import { median } from '../lib/stats.js';
 import { positiveInt } from './run.js';
@@ -101,16 +101,7 @@ export function chromeTrace(runs: readonly ProfiledRun[], label: string): object
   return { traceEvents: events, displayTimeUnit: 'ms' };
 }
 
-export async function profileCommand(modelPath: string, opts: ProfileOptions): Promise<number> {
-  const model = await loadModel(modelPath);
-  const backends = await chooseBackends(opts.backend);
-  if (backends.length !== 1) throw new CliError(`profile takes one backend, got ${backends.join(', ')}`, 'run it once per backend');
-  const [backend] = backends;
-  const runCount = positiveInt(opts.runs, 5, '--runs');
-  const warmup = positiveInt(opts.warmup, 1, '--warmup', 0);
-  const top = positiveInt(opts.top, 15, '--top', 0);
-  const session = await InferenceSession.create(model, { executionProviders: [backend], enableProfiling: true });
-  const { feeds } = buildFeeds(session.inputMetadata, opts);
+async function profileRuns(session: InferenceSession, feeds: Record<string, Value>, runCount: number, warmup: number): Promise<ProfiledRun[]> {
   for (let i = 0; i < warmup; i++) await session.run(feeds);
   session.endProfiling();
   const runs: ProfiledRun[] = [];
@@ -121,6 +112,20 @@ export async function profileCommand(modelPath: string, opts: ProfileOptions): P
     const durationMs = performance.now() - t0;
     runs.push({ startMs: t0 - origin, durationMs, events: session.endProfiling() });
   }
+  return runs;
+}
+
+export async function profileCommand(modelPath: string, opts: ProfileOptions): Promise<number> {
+  const model = await loadModel(modelPath);
+  const backends = await chooseBackends(opts.backend);
+  if (backends.length !== 1) throw new CliError(`profile takes one backend, got ${backends.join(', ')}`, 'run it once per backend');
+  const [backend] = backends;
+  const runCount = positiveInt(opts.runs, 5, '--runs');
+  const warmup = positiveInt(opts.warmup, 1, '--warmup', 0);
+  const top = positiveInt(opts.top, 15, '--top', 0);
+  const session = await InferenceSession.create(model, { executionProviders: [backend], enableProfiling: true });
+  const inputs = buildFeeds(session.inputMetadata, opts);
+  const runs = await hintRandomInputs(inputs, () => profileRuns(session, inputs.feeds, runCount, warmup));
   await session.release();
 
   const nodes = nodeTimes(runs).sort((a, b) => b.totalMs - a.totalMs);

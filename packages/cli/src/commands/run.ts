@@ -6,7 +6,7 @@ import { chooseBackends } from '../lib/backends.js';
 import { compareOutputs } from '../lib/compare.js';
 import { CliError } from '../lib/errors.js';
 import { formatMs, textTable } from '../lib/format.js';
-import { buildFeeds, type InputOptions } from '../lib/inputs.js';
+import { buildFeeds, hintRandomInputs, type InputOptions } from '../lib/inputs.js';
 import { loadModel } from '../lib/model.js';
 import { median } from '../lib/stats.js';
 import { describeValueLines, valueToJson } from '../lib/values.js';
@@ -73,12 +73,13 @@ export async function runCommand(modelPath: string, opts: RunCommandOptions): Pr
   const backends = await chooseBackends(opts.backend);
   const runs = positiveInt(opts.runs, 1, '--runs');
   const probe = await InferenceSession.create(model, { executionProviders: [backends[0]] });
-  const { feeds, sources } = buildFeeds(probe.inputMetadata, opts);
+  const inputs = buildFeeds(probe.inputMetadata, opts);
+  const { feeds, sources } = inputs;
   if (opts.saveInputs) {
     mkdirSync(opts.saveInputs, { recursive: true });
     for (const [name, v] of Object.entries(feeds)) writeFileSync(join(opts.saveInputs, `${name.replace(/[^\w.-]/g, '_')}.pb`), encodeValue(v));
   }
-  const results = await runOnBackends(model, backends, feeds, runs);
+  const results = await hintRandomInputs(inputs, () => runOnBackends(model, backends, feeds, runs));
   const disagree = results.some((r) => r.mismatch);
   if (opts.json) {
     console.log(JSON.stringify(runJson(results)));

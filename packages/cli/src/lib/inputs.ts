@@ -21,6 +21,22 @@ export interface Feeds {
   feeds: Record<string, Value>;
   /** How each input was obtained, for the report: a file name or 'random'. */
   sources: Record<string, string>;
+  /** Names of the inputs that were generated. */
+  generated: string[];
+}
+
+/**
+ * Runs `work`; when it fails and some inputs were generated, the error gets a hint that random values may be what a
+ * kernel rejected (indices out of range, a zero divisor, bytes that are not an image).
+ */
+export async function hintRandomInputs<T>(feeds: Feeds, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (e) {
+    if (!feeds.generated.length || e instanceof CliError) throw e;
+    const names = feeds.generated.join(', ');
+    throw new CliError((e as Error).message, `${names} ${feeds.generated.length > 1 ? 'were' : 'was'} random; pass real values with --input NAME=FILE`, e);
+  }
 }
 
 /** Collects a repeatable option into a list (commander's custom option processing). */
@@ -124,6 +140,7 @@ export function buildFeeds(metadata: readonly ValueMetadata[], options: InputOpt
   const random = seededRandom(seed);
   const feeds: Record<string, Value> = {};
   const sources: Record<string, string> = {};
+  const generated: string[] = [];
   for (const meta of metadata) {
     const file = files.get(meta.name);
     if (file) {
@@ -132,7 +149,8 @@ export function buildFeeds(metadata: readonly ValueMetadata[], options: InputOpt
       continue;
     }
     if (meta.typeInfo?.kind === 'optional') {
-      sources[meta.name] = 'omitted (optional input)';
+      feeds[meta.name] = null;
+      sources[meta.name] = 'empty optional (pass --input to give it a value)';
       continue;
     }
     if (!meta.isTensor) {
@@ -143,7 +161,8 @@ export function buildFeeds(metadata: readonly ValueMetadata[], options: InputOpt
     }
     const dims = concreteDims(meta.shape, symbols);
     feeds[meta.name] = randomTensor(meta, dims, random);
+    generated.push(meta.name);
     sources[meta.name] = `random (seed ${seed}) ${formatDims(dims)}`;
   }
-  return { feeds, sources };
+  return { feeds, sources, generated };
 }
