@@ -26,7 +26,7 @@ test('CastMap orders by key; SPARSE places values by key and pads', async () => 
   assert.equal(scores(await runMl('CastMap', [m], {}, { opset: 1 })), { dims: [1, 3], type: 'float32', data: [2, -4, 1.5] });
   const sparse = await runMl('CastMap', [m], { map_form: 'SPARSE', max_map: 5, cast_to: 'TO_INT64' }, { opset: 1 });
   assert.equal(scores(sparse), { dims: [1, 5], type: 'int64', data: [2n, -4n, 0n, 1n, 0n] });
-  const text = await runMl('CastMap', [new Map([[1n, 0.1], [2n, 'x']])], { cast_to: 'TO_STRING' }, { opset: 1 });
+  const text = await runMl('CastMap', [new Map<bigint, number | string>([[1n, 0.1], [2n, 'x']])], { cast_to: 'TO_STRING' }, { opset: 1 });
   assert.equal(scores(text).data, ['0.1', 'x']);
   await rejects(() => runMl('CastMap', [m], { map_form: 'SPARSE', max_map: 2 }, { opset: 1 }), /key 3 is outside/);
 });

@@ -100,8 +100,15 @@ test('Conv matches the definition with pads, strides, dilations and groups', asy
 });
 
 test('Conv big enough to tile its column matrix matches the definition', async () => {
-  // 64 channels · 3x3 kernel = 576 rows by 2000 positions: more than one column tile.
-  await checkConv({ N: 1, C: 64, H: 40, W: 50, M: 20, kh: 3, kw: 3, group: 1, strides: [1, 1], dilations: [1, 1], pads: [1, 1, 1, 1] });
+  // 64 channels · 5x5 kernel = 1600 rows by 900 positions: more than one column tile.
+  await checkConv({ N: 1, C: 64, H: 30, W: 30, M: 20, kh: 5, kw: 5, group: 1, strides: [1, 1], dilations: [1, 1], pads: [2, 2, 2, 2] });
+});
+
+test('3x3 stride-1 Conv (the Winograd path) matches the definition, odd sizes and groups included', async () => {
+  await checkConv({ N: 2, C: 16, H: 9, W: 7, M: 16, kh: 3, kw: 3, group: 2, strides: [1, 1], dilations: [1, 1], pads: [0, 1, 2, 1] });
+  await checkConv({ N: 1, C: 12, H: 6, W: 5, M: 10, kh: 3, kw: 3, group: 1, strides: [1, 1], dilations: [1, 1], pads: [0, 0, 0, 0] });
+  // 552 tiles of 2x2 outputs: more than one chunk of transformed tiles.
+  await checkConv({ N: 1, C: 128, H: 47, W: 45, M: 128, kh: 3, kw: 3, group: 1, strides: [1, 1], dilations: [1, 1], pads: [1, 1, 1, 1] });
 });
 
 test('Conv refuses inconsistent shapes and attributes', async () => {

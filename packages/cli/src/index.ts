@@ -25,6 +25,8 @@ export function buildProgram(): Command {
     .description('ONNX inference in TypeScript: run, inspect, profile, compare backends, benchmark, test conformance')
     .option('--verbose', 'show stack traces')
     .usage('[options] [command]')
+    .configureOutput({ outputError: (text, write) => write(`onnx-ts: ${text.replace(/^error: /, '')}`) })
+    .showHelpAfterError('hint: add --help for usage')
     .showSuggestionAfterError();
 
   program

@@ -116,6 +116,8 @@ test('errors are one line and a hint; --verbose adds the stack', () => {
   assert.match(notModel.stderr, /^onnx-ts: .*input_0\.pb: /);
   const command = onnxTs(['frobnicate']);
   assert.match(command.stderr, "onnx-ts: unknown command 'frobnicate'");
+  const usage = onnxTs(['run']);
+  assert.is(usage.stderr, "onnx-ts: missing required argument 'model'\nhint: add --help for usage\n");
 });
 
 test.run();

@@ -45,7 +45,7 @@ const NC = 2048;
 const DIRECT_WORK = 32 * 32 * 32;
 
 // Packing buffers, reused across calls (the reference backend runs one kernel at a time).
-let packedA = new Float64Array(Math.ceil(MC / MR) * MR * KC);
+const packedA = new Float64Array(Math.ceil(MC / MR) * MR * KC);
 let packedB = new Float64Array(KC * NR);
 
 /** C = alpha·op(A)·op(B) + beta·C. */

@@ -17,7 +17,6 @@ const MIN_CHANNELS = 8;
 
 /** Whether a convolution is one Winograd F(2×2, 3×3) computes: 2-D, 3×3, stride 1, no dilation, enough channels. */
 export function winogradApplies(p: ConvProblem): boolean {
-  if (process.env.NO_WINOGRAD) return false;
   const w = p.window;
   return (
     w.kernel.length === 2 && w.kernel[0] === 3 && w.kernel[1] === 3 &&

@@ -1,3 +1,4 @@
+/// <reference path="./openjpeg.d.ts" />
 /**
  * Decoders for every ImageDecoder format, loaded on first use: libjpeg-turbo (MozJPEG) and libwebp as WebAssembly
  * (@jsquash), OpenJPEG compiled to JS (@cornerstonejs/codec-openjpeg), and image-in-browser for BMP, PNG, PNM and
