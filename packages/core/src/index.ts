@@ -8,7 +8,7 @@ export {
   numberToFloat16, numberToMiniFloat, packSubByte, unpackSubByte,
 } from './codecs.js';
 export { Tensor, describeValue, isTensor, shapeSize } from './tensor.js';
-export type { MapKey, TensorLocation, Value } from './tensor.js';
+export type { DeviceAccess, MapKey, TensorLocation, Value } from './tensor.js';
 export type {
   Attribute, AttributeType, AttributeValue, Dim, FunctionDef, Graph, Model, Node, SparseTensor, TypeInfo, ValueInfo,
 } from './ir.js';

@@ -1,5 +1,11 @@
 import { allocData, isDType, slotsPerElement, storageMismatch, type DataTypeMap, type DType } from './dtype.js';
 
+/** How a backend lets a device tensor be read and freed. */
+export interface DeviceAccess<T extends DType> {
+  download(): Promise<Tensor<T>>;
+  dispose?(): void;
+}
+
 /** Where a tensor's data lives; backends with their own memory (GPU) add theirs. */
 export type TensorLocation = 'cpu' | (string & {});
 
@@ -40,10 +46,25 @@ export class Tensor<T extends DType = DType> {
   }
 
   /** A tensor whose data a backend holds (for example in GPU memory), known by its handle. */
-  static onDevice<T extends DType>(type: T, dims: readonly number[], location: TensorLocation, handle: unknown): Tensor<T> {
+  static onDevice<T extends DType>(type: T, dims: readonly number[], location: TensorLocation, handle: unknown, access?: DeviceAccess<T>): Tensor<T> {
     const t = Object.create(Tensor.prototype) as Tensor<T>;
-    Object.assign(t, { type, dims: Object.freeze([...dims]), size: shapeSize(dims), location, handle, cpuData: undefined });
+    Object.assign(t, { type, dims: Object.freeze([...dims]), size: shapeSize(dims), location, handle, cpuData: undefined, access });
     return t;
+  }
+
+  private access: DeviceAccess<T> | undefined;
+
+  /** The data, downloaded first when the tensor lives on a device (onnxruntime's `getData`). */
+  async getData(): Promise<DataTypeMap[T]> {
+    if (this.cpuData !== undefined) return this.cpuData;
+    if (!this.access) throw new Error(`Tensor: a tensor on '${this.location}' without a download function`);
+    return (await this.access.download()).data;
+  }
+
+  /** Frees device memory; a CPU tensor just drops its data reference. */
+  dispose(): void {
+    this.access?.dispose?.();
+    this.cpuData = undefined;
   }
 
   /** The CPU data; for a tensor held by a backend, download it first. */

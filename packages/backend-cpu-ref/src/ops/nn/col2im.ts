@@ -17,7 +17,9 @@ function scatter<T>(
   }
 }
 
-function col2imShape(input: Tensor, image: number[], block: number[], a: { dilations?: number[]; pads?: number[]; strides?: number[] }): [Window, number] {
+function col2imShape(
+  input: Tensor, image: number[], block: number[], a: { dilations?: number[]; pads?: number[]; strides?: number[] },
+): [Window, number] {
   const op = 'Col2Im';
   if (input.dims.length !== 3) throw new Error(`${op}: input must be [N, C·block, L], got [${input.dims.join(', ')}]`);
   if (image.length !== block.length) {

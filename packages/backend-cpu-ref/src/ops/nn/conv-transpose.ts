@@ -32,7 +32,9 @@ function transposeWindow(op: string, input: readonly number[], kernel: readonly 
   let padBegin: number[];
   let padEnd: number[];
   if (a.output_shape !== undefined || sameUpper || a.auto_pad === 'SAME_LOWER') {
-    const target = a.output_shape === undefined ? input.map((n, d) => n * strides[d]) : perAxis(op, 'output_shape', a.output_shape, rank, 0, 0);
+    const target = a.output_shape === undefined
+      ? input.map((n, d) => n * strides[d])
+      : perAxis(op, 'output_shape', a.output_shape, rank, 0, 0);
     // An output_shape beyond the natural size gives negative padding: the extra positions only receive the bias.
     const total = natural.map((n, d) => (a.output_shape === undefined ? Math.max(0, n - target[d]) : n - target[d]));
     padBegin = total.map((t) => (sameUpper ? Math.floor(t / 2) : t - Math.floor(t / 2)));
@@ -50,7 +52,10 @@ function transposeWindow(op: string, input: readonly number[], kernel: readonly 
   return { image, grid: [...input], kernel: [...kernel], strides, dilations, padBegin, padEnd };
 }
 
-function convTranspose(x: Tensor, w: Tensor, b: Tensor | undefined, a: TransposeAttrs & { group: number; kernel_shape?: number[] }, checkAllocation: (size: number) => void): Tensor {
+function convTranspose(
+  x: Tensor, w: Tensor, b: Tensor | undefined, a: TransposeAttrs & { group: number; kernel_shape?: number[] },
+  checkAllocation: (size: number) => void,
+): Tensor {
   const op = 'ConvTranspose';
   const kernel = convKernel(op, x, w, a.kernel_shape);
   const [batch, inChannels] = x.dims;

@@ -1,6 +1,6 @@
 import { FLOAT_DTYPES, defineKernel, shapeSize } from '@onnx-ts/core';
 import { optionalTensor, tensorInput } from '../tensor/args.js';
-import { checkBias, checkGroups, convAttrs, convKernel, convolve, fillBias } from './convolution.js';
+import { checkBias, checkConvWeights, convAttrs, convKernel, convolve, fillBias } from './convolution.js';
 import { floatBuffer, floatTensor, floatValues } from './float-data.js';
 import { slidingWindow } from './window.js';
 
@@ -16,10 +16,7 @@ export default [
       const kernel = convKernel('Conv', x, w, a.kernel_shape);
       const [batch, inChannels] = x.dims;
       const outChannels = w.dims[0];
-      checkGroups('Conv', a.group, inChannels, outChannels);
-      if (w.dims[1] * a.group !== inChannels) {
-        throw new Error(`Conv: W [${w.dims.join(', ')}] needs ${w.dims[1] * a.group} input channels (W dim 1 × group ${a.group}), X has ${inChannels}`);
-      }
+      checkConvWeights('Conv', w, a.group, inChannels);
       checkBias('Conv', b, x.type, outChannels);
       const window = slidingWindow('Conv', x.dims.slice(2), kernel, a);
       const outDims = [batch, outChannels, ...window.grid];

@@ -51,6 +51,16 @@ export function checkGroups(op: string, group: number, inChannels: number, outCh
   }
 }
 
+/** Checks the groups and that weights [M, C/group, kernel...] fit `inChannels` (Conv and DeformConv). */
+export function checkConvWeights(op: string, w: Tensor, group: number, inChannels: number): void {
+  checkGroups(op, group, inChannels, w.dims[0]);
+  if (w.dims[1] * group !== inChannels) {
+    throw new Error(
+      `${op}: W [${w.dims.join(', ')}] needs ${w.dims[1] * group} input channels (W dim 1 × group ${group}), X has ${inChannels}`,
+    );
+  }
+}
+
 /** Checks the optional bias is a 1-D tensor of `count` values of the data's type. */
 export function checkBias(op: string, b: Tensor | undefined, type: string, count: number): void {
   if (b === undefined) return;

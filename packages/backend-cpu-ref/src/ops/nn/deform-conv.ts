@@ -1,7 +1,7 @@
 import { FLOAT_DTYPES, attr, defineKernel, sameShape, shapeSize, stridesOf, type Tensor } from '@onnx-ts/core';
 import { gemm } from '../../util/gemm.js';
 import { optionalTensor, tensorInput } from '../tensor/args.js';
-import { checkBias, checkGroups, convKernel, fillBias } from './convolution.js';
+import { checkBias, checkConvWeights, convKernel, fillBias } from './convolution.js';
 import { floatBuffer, floatTensor, floatValues, type FloatArray } from './float-data.js';
 import { slidingWindow, type Window } from './window.js';
 
@@ -98,10 +98,7 @@ export default [
       const kernel = convKernel(OP, x, w, a.kernel_shape);
       const [batch, inChannels] = x.dims;
       const outChannels = w.dims[0];
-      checkGroups(OP, a.group, inChannels, outChannels);
-      if (w.dims[1] * a.group !== inChannels) {
-        throw new Error(`${OP}: W [${w.dims.join(', ')}] needs ${w.dims[1] * a.group} input channels (W dim 1 × group ${a.group}), X has ${inChannels}`);
-      }
+      checkConvWeights(OP, w, a.group, inChannels);
       if (!(a.offset_group >= 1) || inChannels % a.offset_group !== 0) {
         throw new Error(`${OP}: offset_group ${a.offset_group} must be positive and divide the ${inChannels} channels`);
       }
@@ -111,7 +108,9 @@ export default [
       const rank = kernel.length;
       checkSampling('offset', offset, [batch, a.offset_group * kernelSize * rank, ...window.grid]);
       checkSampling('mask', mask, [batch, a.offset_group * kernelSize, ...window.grid]);
-      for (const t of [offset, mask]) if (t && t.type !== x.type) throw new Error(`${OP}: offset and mask must be ${x.type}, got ${t.type}`);
+      for (const t of [offset, mask]) {
+        if (t && t.type !== x.type) throw new Error(`${OP}: offset and mask must be ${x.type}, got ${t.type}`);
+      }
 
       const gridSize = shapeSize(window.grid);
       const outDims = [batch, outChannels, ...window.grid];

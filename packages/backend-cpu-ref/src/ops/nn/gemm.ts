@@ -33,7 +33,9 @@ function gemmShape(a: Tensor, b: Tensor, c: Tensor | undefined, attrs: GemmAttrs
   const [M, K] = attrs.transA ? [a.dims[1], a.dims[0]] : a.dims;
   const [KB, N] = attrs.transB ? [b.dims[1], b.dims[0]] : b.dims;
   if (K !== KB) {
-    throw new Error(`Gemm: op(A) is [${M}, ${K}] but op(B) is [${KB}, ${N}]; inner dims must match (transA ${attrs.transA}, transB ${attrs.transB})`);
+    throw new Error(
+      `Gemm: op(A) is [${M}, ${K}] but op(B) is [${KB}, ${N}]; inner dims must match (transA ${attrs.transA}, transB ${attrs.transB})`,
+    );
   }
   if (!c) {
     if (opset < 11) throw new Error(`Gemm: input C is required before opset 11`);
@@ -102,9 +104,11 @@ function runGemm(inputs: KernelInputs, attrs: GemmAttrs, ctx: KernelContext): Te
   const out = allocNumeric(a.type, s.M * s.N);
   const [av, bv, cv] = [a, b, c].map((t) => t && readNumeric(t).values);
   if (kind === 'bigint') {
-    integerGemm(s, attrs, arithFor('bigint'), BigInt, av as BigInt64Array, bv as BigInt64Array, cv as BigInt64Array | undefined, out as BigInt64Array);
+    const [ab, bb, cb] = [av, bv, cv] as (BigInt64Array | undefined)[];
+    integerGemm(s, attrs, arithFor('bigint'), BigInt, ab!, bb!, cb, out as BigInt64Array);
   } else {
-    integerGemm(s, attrs, arithFor('int'), (v) => v, av as Float64Array, bv as Float64Array, cv as Float64Array | undefined, out as Float64Array);
+    const [an, bn, cn] = [av, bv, cv] as (Float64Array | undefined)[];
+    integerGemm(s, attrs, arithFor('int'), (v) => v, an!, bn!, cn, out as Float64Array);
   }
   return numericTensor(a.type, out, [s.M, s.N]);
 }

@@ -29,7 +29,9 @@ export default [
       const naturalDims = [x.dims[0], x.dims[1], ...spatial];
       const outDims = shape ? readShape(op, shape, 'output_shape') : naturalDims;
       if (outDims.length !== x.dims.length || outDims.some((n, d) => n < naturalDims[d] || (d < 2 && n !== naturalDims[d]))) {
-        throw new Error(`${op}: output_shape [${outDims.join(', ')}] must keep N and C and cover the unpooled shape [${naturalDims.join(', ')}]`);
+        throw new Error(
+          `${op}: output_shape [${outDims.join(', ')}] must keep N and C and cover the unpooled shape [${naturalDims.join(', ')}]`,
+        );
       }
       const size = shapeSize(outDims);
       ctx.checkAllocation(x.type, size);

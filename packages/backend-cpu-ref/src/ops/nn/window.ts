@@ -28,7 +28,9 @@ export interface WindowAttrs {
 }
 
 /** One value per spatial axis from an optional attribute; throws naming it when the count is wrong or a value < min. */
-export function perAxis(op: string, name: string, values: readonly number[] | undefined, rank: number, fallback: number, min: number): number[] {
+export function perAxis(
+  op: string, name: string, values: readonly number[] | undefined, rank: number, fallback: number, min: number,
+): number[] {
   if (values === undefined) return new Array<number>(rank).fill(fallback);
   if (values.length !== rank) {
     throw new Error(`${op}: '${name}' has ${values.length} values, expected ${rank} (one per spatial axis)`);
@@ -40,7 +42,9 @@ export function perAxis(op: string, name: string, values: readonly number[] | un
 /** Explicit pads [begin..., end...]; throws naming the attribute when the count is wrong or a value is negative. */
 export function readPads(op: string, pads: readonly number[] | undefined, rank: number): [number[], number[]] {
   if (pads === undefined) return [new Array<number>(rank).fill(0), new Array<number>(rank).fill(0)];
-  if (pads.length !== 2 * rank) throw new Error(`${op}: 'pads' has ${pads.length} values, expected ${2 * rank} (begin and end per spatial axis)`);
+  if (pads.length !== 2 * rank) {
+    throw new Error(`${op}: 'pads' has ${pads.length} values, expected ${2 * rank} (begin and end per spatial axis)`);
+  }
   if (pads.some((p) => p < 0)) throw new Error(`${op}: 'pads' must not be negative, got [${pads.join(', ')}]`);
   return [pads.slice(0, rank), pads.slice(rank)];
 }
