@@ -203,6 +203,8 @@ export class GraphPlan {
     for (const [name, t] of this.sparseValues) scope.values.set(name, t);
     this.graph.inputs.forEach((info, i) => {
       if (i < inputs.length && inputs[i] !== undefined) scope.values.set(info.name, inputs[i]);
+      // An optional input left out is an empty optional.
+      else if (info.type?.kind === 'optional' && !this.graph.initializers.has(info.name)) scope.values.set(info.name, null);
     });
     for (const step of this.steps) {
       await this.runStep(step, scope, state);

@@ -102,13 +102,12 @@ function runGemm(inputs: KernelInputs, attrs: GemmAttrs, ctx: KernelContext): Te
     throw new Error(`Gemm: alpha (${attrs.alpha}) and beta (${attrs.beta}) must be whole numbers for ${a.type} inputs`);
   }
   const out = allocNumeric(a.type, s.M * s.N);
-  const [av, bv, cv] = [a, b, c].map((t) => t && readNumeric(t).values);
   if (kind === 'bigint') {
-    const [ab, bb, cb] = [av, bv, cv] as (BigInt64Array | undefined)[];
-    integerGemm(s, attrs, arithFor('bigint'), BigInt, ab!, bb!, cb, out as BigInt64Array);
+    const big = (t: Tensor) => readNumeric(t).values as BigInt64Array;
+    integerGemm(s, attrs, arithFor('bigint'), BigInt, big(a), big(b), c && big(c), out as BigInt64Array);
   } else {
-    const [an, bn, cn] = [av, bv, cv] as (Float64Array | undefined)[];
-    integerGemm(s, attrs, arithFor('int'), (v) => v, an!, bn!, cn, out as Float64Array);
+    const small = (t: Tensor) => readNumeric(t).values as Float64Array;
+    integerGemm(s, attrs, arithFor('int'), (v) => v, small(a), small(b), c && small(c), out as Float64Array);
   }
   return numericTensor(a.type, out, [s.M, s.N]);
 }
