@@ -23,7 +23,7 @@ function scalarInput(inputs: KernelInputs, index: number, name: string, fallback
 /**
  * Dropout. Up to opset 11 it runs as in inference: the output is the input and the mask keeps everything. From opset
  * 12, training_mode true drops each element with probability `ratio` and scales the rest by 1/(1-ratio); the
- * generator is seeded by `seed` when given (its draws differ from numpy's).
+ * generator is seeded by `seed` when given and then draws the mask numpy's RandomState(seed).uniform would.
  */
 export default [
   defineKernel({

@@ -1,37 +1,40 @@
 /**
- * The generator of the random ops: xoshiro128** seeded through splitmix32 from the bits of the `seed` attribute, so a
- * seeded node gives the same values on every run. Its values differ from numpy's generator, with which the ONNX test
- * data was made; only shapes, types and value ranges can be compared with that data.
+ * The generator of the random ops: MT19937 seeded like numpy's legacy RandomState(seed) (init_genrand with the seed),
+ * drawing uniforms with 53 bits from two words and normals by the polar method with a cached spare, so that an op
+ * with an integer seed in [0, 2^32) draws what `numpy.random.RandomState(seed)` draws. Unseeded ops seed from
+ * Math.random. Ops whose ONNX test data came from numpy's unseeded global generator still cannot be matched.
  */
 export class Random {
-  private readonly s = new Uint32Array(4);
+  private readonly mt = new Uint32Array(624);
+  private index = 624;
   private spareNormal: number | undefined;
 
-  /** Seeded from `seed` when given, else from Math.random. */
   constructor(seed?: number) {
-    const bits = new Uint32Array(new Float64Array([seed ?? Math.random()]).buffer);
-    let state = (bits[0] ^ Math.imul(bits[1], 0x9e3779b9)) >>> 0;
-    for (let i = 0; i < 4; i++) {
-      // splitmix32: spreads one 32-bit state over the four words, never all zero.
-      state = (state + 0x9e3779b9) >>> 0;
-      let z = state;
-      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-      this.s[i] = (z ^ (z >>> 16)) >>> 0;
+    const s = seed === undefined ? Math.floor(Math.random() * 2 ** 32) : Math.trunc(seed);
+    const mt = this.mt;
+    mt[0] = s >>> 0;
+    for (let i = 1; i < 624; i++) {
+      const prev = mt[i - 1] ^ (mt[i - 1] >>> 30);
+      // 1812433253 * prev + i in 32-bit arithmetic, split to stay exact.
+      mt[i] = (((((prev & 0xffff0000) >>> 16) * 1812433253) << 16) + (prev & 0x0000ffff) * 1812433253 + i) >>> 0;
     }
   }
 
   nextUint32(): number {
-    const s = this.s;
-    const result = Math.imul(rotl(Math.imul(s[1], 5), 7), 9) >>> 0;
-    const t = s[1] << 9;
-    s[2] ^= s[0];
-    s[3] ^= s[1];
-    s[1] ^= s[2];
-    s[0] ^= s[3];
-    s[2] ^= t;
-    s[3] = rotl(s[3], 11);
-    return result;
+    const mt = this.mt;
+    if (this.index >= 624) {
+      for (let k = 0; k < 624; k++) {
+        const y = (mt[k] & 0x80000000) | (mt[(k + 1) % 624] & 0x7fffffff);
+        mt[k] = mt[(k + 397) % 624] ^ (y >>> 1) ^ (y & 1 ? 0x9908b0df : 0);
+      }
+      this.index = 0;
+    }
+    let y = mt[this.index++];
+    y ^= y >>> 11;
+    y ^= (y << 7) & 0x9d2c5680;
+    y ^= (y << 15) & 0xefc60000;
+    y ^= y >>> 18;
+    return y >>> 0;
   }
 
   /** Uniform in [0, 1), with 53 random bits. */
@@ -41,20 +44,23 @@ export class Random {
     return (high * 67108864 + low) / 9007199254740992;
   }
 
-  /** Standard normal, by the Box–Muller transform (each pair of uniforms gives two values). */
+  /** Standard normal by the polar method; each accepted pair gives two values, the second kept for the next call. */
   normal(): number {
     if (this.spareNormal !== undefined) {
       const v = this.spareNormal;
       this.spareNormal = undefined;
       return v;
     }
-    const radius = Math.sqrt(-2 * Math.log(1 - this.uniform()));
-    const angle = 2 * Math.PI * this.uniform();
-    this.spareNormal = radius * Math.sin(angle);
-    return radius * Math.cos(angle);
+    let x1: number;
+    let x2: number;
+    let r2: number;
+    do {
+      x1 = 2 * this.uniform() - 1;
+      x2 = 2 * this.uniform() - 1;
+      r2 = x1 * x1 + x2 * x2;
+    } while (r2 >= 1 || r2 === 0);
+    const f = Math.sqrt((-2 * Math.log(r2)) / r2);
+    this.spareNormal = f * x1;
+    return f * x2;
   }
-}
-
-function rotl(x: number, k: number): number {
-  return ((x << k) | (x >>> (32 - k))) >>> 0;
 }

@@ -1,0 +1,65 @@
+/**
+ * The one WebAssembly instance of this thread: its memory (shared when worker threads can use it), the heap over it,
+ * and typed views that follow the memory when it grows.
+ */
+import { PLAIN_MEMORY_WASM, SHARED_MEMORY_WASM } from '../generated/kernels-wasm.js';
+import { Heap } from './heap.js';
+
+/** Below this address: the thread pool's control words and the job block; the heap starts here. */
+export const CONTROL_AT = 1024;
+export const JOB_AT = 2048;
+const HEAP_START = 65536;
+const MAX_PAGES = 65536;
+
+/** The exports of src/assembly/index.ts; pointers and sizes are byte offsets into the memory. */
+export interface KernelExports {
+  packA(dst: number, src: number, m: number, k: number, rowStride: number, colStride: number): void;
+  gemmJob(job: number, tid: number): void;
+  [name: string]: unknown;
+}
+
+export interface WasmRuntime {
+  memory: WebAssembly.Memory;
+  module: WebAssembly.Module;
+  shared: boolean;
+  exports: KernelExports;
+  heap: Heap;
+  f32(): Float32Array;
+  i32(): Int32Array;
+}
+
+function decodeBase64(text: string): Uint8Array {
+  const bytes = atob(text);
+  const out = new Uint8Array(bytes.length);
+  for (let i = 0; i < bytes.length; i++) out[i] = bytes.charCodeAt(i);
+  return out;
+}
+
+/** Whether this environment can share a WebAssembly memory between threads. */
+function canShareMemory(): boolean {
+  if (typeof SharedArrayBuffer === 'undefined') return false;
+  const g = globalThis as { crossOriginIsolated?: boolean; process?: { versions?: { node?: string } } };
+  if (g.process?.versions?.node) return true;
+  return g.crossOriginIsolated === true;
+}
+
+let runtime: WasmRuntime | undefined;
+
+export function wasmRuntime(): WasmRuntime {
+  if (runtime) return runtime;
+  const shared = canShareMemory();
+  const module = new WebAssembly.Module(decodeBase64(shared ? SHARED_MEMORY_WASM : PLAIN_MEMORY_WASM));
+  const memory = new WebAssembly.Memory({ initial: 256, maximum: MAX_PAGES, shared } as WebAssembly.MemoryDescriptor);
+  const instance = new WebAssembly.Instance(module, { env: { memory } });
+  let f32 = new Float32Array(memory.buffer);
+  let i32 = new Int32Array(memory.buffer);
+  runtime = {
+    memory, module, shared,
+    exports: instance.exports as unknown as KernelExports,
+    heap: new Heap(memory, HEAP_START, MAX_PAGES * 65536),
+    // A grown memory has a new (larger) buffer; refresh the views when their length falls behind.
+    f32: () => (f32.length * 4 === memory.buffer.byteLength ? f32 : (f32 = new Float32Array(memory.buffer))),
+    i32: () => (i32.length * 4 === memory.buffer.byteLength ? i32 : (i32 = new Int32Array(memory.buffer))),
+  };
+  return runtime;
+}
