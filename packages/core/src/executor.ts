@@ -242,6 +242,7 @@ export class GraphPlan {
       opset: step.opset,
       outputCount: node.outputs.length,
       outputUsed: node.outputs.map((o) => o !== ''),
+      graph: this.graph,
       runGraph: (graph, values) => {
         const plan = this.subplans.get(graph);
         if (!plan) throw new Error(`${describeNode(node)}: runGraph called with a graph that is not one of its attributes`);

@@ -12,6 +12,8 @@ export interface KernelContext {
   /** How many outputs the node declares; `outputUsed[i]` is false for an omitted ('') output. */
   outputCount: number;
   outputUsed: readonly boolean[];
+  /** The graph this node belongs to (read-only), for ops defined over their graph such as Gradient. */
+  graph: Graph;
   /** Runs a subgraph (a graph attribute of this node) with this node's scope visible to it. */
   runGraph(graph: Graph, inputs: readonly Value[]): Promise<Value[]>;
   /** Throws a clear Error when a tensor of `count` elements of `type` would exceed the session's limits. */
