@@ -6,8 +6,7 @@
 set -euo pipefail
 
 NODE_VERSION="${ARM64_NODE_VERSION:-20.20.2}"
-HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-ROOT="${ARM64_ENV_DIR:-$HERE/.arm64}"
+ROOT="${ARM64_ENV_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/onnx-ts-arm64}"
 SYSROOT="$ROOT/sysroot"
 NODE_DIR="$ROOT/node-$NODE_VERSION"
 

@@ -14,20 +14,35 @@ const target = join(root, 'src/generated/kernels-wasm.ts');
 const newestSource = Math.max(...readdirSync(sourceDir).map((f) => statSync(join(sourceDir, f)).mtimeMs), statSync(fileURLToPath(import.meta.url)).mtimeMs);
 if (existsSync(target) && statSync(target).mtimeMs > newestSource && !process.argv.includes('--force')) process.exit(0);
 
+/** Static data must end below the control words the JS side keeps at 32 KiB (src/runtime/wasm.ts). */
+const STATIC_DATA_LIMIT = 32768;
+
+function checkStaticData(text) {
+  for (const m of text.matchAll(/\(data \$\d+ \(i32\.const (\d+)\) "((?:[^"\\]|\\.)*)"/g)) {
+    const length = m[2].replace(/\\[0-9a-f]{2}|\\./g, 'x').length;
+    if (Number(m[1]) + length > STATIC_DATA_LIMIT) throw new Error(`static data at ${m[1]} (+${length}) passes ${STATIC_DATA_LIMIT}`);
+  }
+}
+
 async function compile(shared) {
   let binary;
+  let text = '';
   const args = [
     join(sourceDir, 'index.ts'), '-O3', '--runtime', 'stub', '--noAssert', '--use', 'abort=',
     '--enable', 'simd', '--enable', 'threads', '--importMemory', '--initialMemory', '1', '--maximumMemory', '65536',
-    ...(shared ? ['--sharedMemory'] : []), '--outFile', 'kernels.wasm',
+    ...(shared ? ['--sharedMemory'] : []), '--outFile', 'kernels.wasm', '--textFile', 'kernels.wat',
   ];
   const errors = [];
   const { error } = await main(args, {
-    writeFile: (name, contents) => { if (name.endsWith('.wasm')) binary = contents; },
+    writeFile: (name, contents) => {
+      if (name.endsWith('.wasm')) binary = contents;
+      else text = String(contents);
+    },
     stdout: { write: () => true },
     stderr: { write: (s) => { errors.push(String(s)); return true; } },
   });
   if (error || !binary) throw new Error(`asc failed: ${error?.message ?? ''}\n${errors.join('')}`);
+  checkStaticData(text);
   return Buffer.from(binary).toString('base64');
 }
 

@@ -1,5 +1,56 @@
 /**
- * The accelerated CPU backend ('cpu'): WebAssembly SIMD kernels. Until its kernels land it registers nothing, so
- * sessions asking for 'cpu' get a clear error rather than a silent fallback.
+ * The accelerated CPU backend ('cpu'): float32 kernels in WebAssembly SIMD (AssemblyScript, compiled by the build),
+ * split over worker threads that share the module's memory. Every node it has no kernel for, and every input type
+ * other than float32, falls back to 'cpu-ref' per node.
+ *
+ * Threads: the session option intraOpNumThreads, else configure({ threads }), else the environment variable
+ * ONNX_TS_THREADS, else every core (browsers: hardwareConcurrency when cross-origin isolated, otherwise 1).
  */
+import { registerBackend, type Backend, type BackendSessionOptions } from '@onnx-ts/core';
+import '@onnx-ts/backend-cpu-ref';
+import { kernels } from './kernels.js';
+import { activeThreads, defaultThreads, setThreads } from './runtime/pool.js';
+import { wasmRuntime } from './runtime/wasm.js';
+
 export const backendName = 'cpu';
+
+let configuredThreads: number | undefined;
+
+/** Sets the thread count used when a session does not pass intraOpNumThreads. */
+export async function configure(options: { threads?: number }): Promise<void> {
+  if (options.threads !== undefined) {
+    configuredThreads = options.threads;
+    await setThreads(options.threads);
+  }
+}
+
+function threadsFromEnvironment(): number | undefined {
+  const text = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.ONNX_TS_THREADS;
+  if (text === undefined || text === '') return undefined;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`ONNX_TS_THREADS must be a positive integer, got '${text}'`);
+  return n;
+}
+
+const cpu: Backend = {
+  name: backendName,
+  priority: 10,
+  isAvailable: () => typeof WebAssembly === 'object' && typeof WebAssembly.Module === 'function',
+  async init(options?: BackendSessionOptions) {
+    wasmRuntime();
+    const requested = options?.intraOpNumThreads;
+    if (requested !== undefined && !(Number.isInteger(requested) && requested >= 0)) {
+      throw new Error(`intraOpNumThreads must be a non-negative integer, got ${requested}`);
+    }
+    // 0 means the default, as in onnxruntime.
+    const threads = (requested || undefined) ?? configuredThreads ?? threadsFromEnvironment() ?? (await defaultThreads());
+    await setThreads(threads);
+  },
+  kernels,
+};
+
+registerBackend(cpu);
+
+export default cpu;
+export { cpu, kernels, activeThreads };
+export { acceleratedCounts } from './ops/accelerate.js';

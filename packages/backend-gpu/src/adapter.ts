@@ -15,6 +15,8 @@ export interface GpuSetup {
 }
 
 export interface FoundAdapter {
+  /** Must stay referenced while the device is used: Dawn's Node bindings tear the instance down when it is collected. */
+  gpu: GPU;
   adapter: GPUAdapter;
   /** 'core' or 'compatibility'. */
   featureLevel: string;
@@ -60,9 +62,9 @@ export async function findAdapter(setup: GpuSetup = {}): Promise<FoundAdapter> {
   const powerPreference = setup.powerPreference ?? 'high-performance';
   const tryGpu = async (gpu: GPU, where: string): Promise<FoundAdapter | undefined> => {
     const core = await request(gpu, { powerPreference }, `${where} (core)`, attempts);
-    if (core) return { adapter: core, featureLevel: 'core', attempts };
+    if (core) return { gpu, adapter: core, featureLevel: 'core', attempts };
     const compat = await request(gpu, { powerPreference, featureLevel: 'compatibility' }, `${where} (compatibility)`, attempts);
-    if (compat) return { adapter: compat, featureLevel: 'compatibility', attempts };
+    if (compat) return { gpu, adapter: compat, featureLevel: 'compatibility', attempts };
     return undefined;
   };
   if (setup.gpu) {

@@ -59,7 +59,7 @@ function bucketBytes(bytes: number): number {
 
 interface UniformChunk {
   buffer: GPUBuffer;
-  staging: Uint8Array;
+  staging: Uint8Array<ArrayBuffer>;
 }
 
 export class GpuContext {
@@ -87,7 +87,13 @@ export class GpuContext {
   /** Buffers created and not destroyed, for release() and the tests. */
   private readonly live = new Set<GPUBuffer>();
 
-  private constructor(readonly device: GPUDevice, adapter: GPUAdapter, featureLevel: string) {
+  private constructor(
+    /** Kept so the GPU instance lives as long as its device. */
+    readonly gpu: GPU,
+    readonly device: GPUDevice,
+    adapter: GPUAdapter,
+    featureLevel: string,
+  ) {
     this.label = adapterLabel(adapter, featureLevel);
     this.hasF16 = device.features.has('shader-f16');
     const l = device.limits;
@@ -111,7 +117,7 @@ export class GpuContext {
 
   /** Finds an adapter and opens a device with the limits the kernels want (as high as the adapter allows). */
   static async create(setup: GpuSetup = {}): Promise<GpuContext> {
-    const { adapter, featureLevel } = await findAdapter(setup);
+    const { gpu, adapter, featureLevel } = await findAdapter(setup);
     const a = adapter.limits;
     const requiredLimits: Record<string, number> = {
       maxComputeInvocationsPerWorkgroup: Math.min(a.maxComputeInvocationsPerWorkgroup, 256),
@@ -124,7 +130,7 @@ export class GpuContext {
     };
     const requiredFeatures: GPUFeatureName[] = adapter.features.has('shader-f16') ? ['shader-f16'] : [];
     const device = await adapter.requestDevice({ requiredLimits, requiredFeatures, label: 'onnx-ts gpu' });
-    return new GpuContext(device, adapter, featureLevel);
+    return new GpuContext(gpu, device, adapter, featureLevel);
   }
 
   private checkUsable(): void {
@@ -179,7 +185,7 @@ export class GpuContext {
   write(buffer: GPUBuffer, data: ArrayBufferView): void {
     this.checkUsable();
     this.flush();
-    const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    const bytes = new Uint8Array(data.buffer as ArrayBuffer, data.byteOffset, data.byteLength);
     if (bytes.byteLength % 4 === 0) {
       this.device.queue.writeBuffer(buffer, 0, bytes);
     } else {

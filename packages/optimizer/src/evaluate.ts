@@ -4,7 +4,7 @@
  */
 import { cpuRef } from '@onnx-ts/backend-cpu-ref';
 import {
-  bitsPerElement, checkAllocation, isTensor, kernelsFor, pickKernel, readAttributes, subgraphsOf, type KernelContext, type Node,
+  bitsPerElement, checkAllocation, isTensor, kernelsFor, pickKernel, readAttributes, subgraphsOf, type Graph, type KernelContext, type Node,
   type Tensor, type Value,
 } from '@onnx-ts/core';
 
@@ -22,13 +22,16 @@ export function isDeterministic(node: Node): boolean {
  * that needs to run asynchronously, a non-tensor output, an error (left for run time to report), or an output above
  * `maxBytes`.
  */
-export function evaluateNode(node: Node, inputs: readonly (Tensor | undefined)[], opset: number, maxBytes: number): Tensor[] | undefined {
+export function evaluateNode(
+  node: Node, inputs: readonly (Tensor | undefined)[], opset: number, maxBytes: number, graph: Graph,
+): Tensor[] | undefined {
   if (!isDeterministic(node)) return undefined;
   const kernel = pickKernel(kernelsFor(cpuRef, node.domain, node.opType, opset), inputs.map((t) => t?.type));
   if (!kernel) return undefined;
   const ctx: KernelContext = {
     node: { name: node.name, opType: node.opType, domain: node.domain },
     opset,
+    graph,
     outputCount: node.outputs.length,
     outputUsed: node.outputs.map((o) => o !== ''),
     runGraph: () => Promise.reject(new Error('subgraphs are not evaluated while folding')),

@@ -1,2 +1,21 @@
-/** The model optimizer: graph passes, quantization, pruning, float16 conversion. */
-export const packageName = '@onnx-ts/optimizer';
+/**
+ * The model optimizer: graph passes, quantization, pruning and float16 conversion, models in and valid ONNX models
+ * out. Importing the package registers the optimizer with InferenceSession (graphOptimizationLevel, default
+ * 'extended') and the 'onnx-ts-fused' backend that runs the com.onnx-ts fused ops.
+ */
+import { registerBackend, registerOptimizer } from '@onnx-ts/core';
+import { fusedBackend } from './fused-kernels.js';
+import { sessionOptimizer } from './session-hook.js';
+
+registerBackend(fusedBackend);
+registerOptimizer(sessionOptimizer);
+
+export { optimize, optimizeModel, countNodes, PASSES, DEFAULT_MAX_FOLD_BYTES } from './optimize.js';
+export type { OptimizeOptions, OptimizeReport } from './optimize.js';
+export type { OptimizationLevel, Pass } from './passes/pass.js';
+export { checkModel, assertValidModel } from './checker.js';
+export type { CheckOptions, CheckResult } from './checker.js';
+export { inferFacts } from './shape-inference.js';
+export type { FactMap, ValueFacts } from './shape-inference.js';
+export { fusedBackend, fusedKernels, applyActivation } from './fused-kernels.js';
+export { FUSED_DOMAIN } from './passes/fusion.js';

@@ -1,12 +1,13 @@
 /** The backends the page offers: whatever the imported backend packages register with core. */
 import { listBackends } from '@onnx-ts/core';
+// The reference backend is always there: sessions fall back to it for nodes other backends cannot run.
+import '@onnx-ts/backend-cpu-ref';
 
 /**
  * Importing a backend package registers its backend; a package that registers nothing yet simply adds no choice.
  * Adding a backend to the playground is one line here (and the dependency in package.json).
  */
 const BACKEND_PACKAGES: Record<string, () => Promise<unknown>> = {
-  '@onnx-ts/backend-cpu-ref': () => import('@onnx-ts/backend-cpu-ref'),
   '@onnx-ts/backend-cpu': () => import('@onnx-ts/backend-cpu'),
   '@onnx-ts/backend-gpu': () => import('@onnx-ts/backend-gpu'),
 };

@@ -62,26 +62,27 @@ export function binary(op: i32, a: usize, aStep: i32, b: usize, bStep: i32, y: u
 }
 
 /**
- * y = x · scale[c] + shift[c] for every channel c of planes [N][C][size], then clamped: BatchNormalization in
- * inference, and Mul/Add by a per-channel operand. A zero scale or shift address means 1 or 0.
+ * y = (x - center[c]) · scale[c] + shift[c] for every channel c of planes [N][C][size], then clamped:
+ * BatchNormalization in inference. A zero center, scale or shift address means 0, 1 or 0.
  */
-export function channelAffine(x: usize, y: usize, planes: i32, C: i32, size: i32, scale: usize, shift: usize, lo: f32, hi: f32): void {
+export function channelAffine(x: usize, y: usize, planes: i32, C: i32, size: i32, center: usize, scale: usize, shift: usize, lo: f32, hi: f32): void {
   const vlo = f32x4.splat(lo), vhi = f32x4.splat(hi);
   for (let p = 0; p < planes; p++) {
     const c = p % C;
     const s: f32 = scale != 0 ? load<f32>(scale + (<usize>c << 2)) : 1;
     const t: f32 = shift != 0 ? load<f32>(shift + (<usize>c << 2)) : 0;
-    const vs = f32x4.splat(s), vt = f32x4.splat(t);
+    const m: f32 = center != 0 ? load<f32>(center + (<usize>c << 2)) : 0;
+    const vs = f32x4.splat(s), vt = f32x4.splat(t), vm = f32x4.splat(m);
     const base = <usize>p * <usize>size << 2;
     const xp = x + base, yp = y + base;
     let i = 0;
     for (; i + 4 <= size; i += 4) {
       const at = <usize>i << 2;
-      v128.store(yp + at, f32x4.min(f32x4.max(f32x4.add(f32x4.mul(v128.load(xp + at), vs), vt), vlo), vhi));
+      v128.store(yp + at, f32x4.min(f32x4.max(f32x4.add(f32x4.mul(f32x4.sub(v128.load(xp + at), vm), vs), vt), vlo), vhi));
     }
     for (; i < size; i++) {
       const at = <usize>i << 2;
-      store<f32>(yp + at, min(max(load<f32>(xp + at) * s + t, lo), hi));
+      store<f32>(yp + at, min(max((load<f32>(xp + at) - m) * s + t, lo), hi));
     }
   }
 }

@@ -1,4 +1,4 @@
 // Entry of the WebAssembly module: the exports the JS side calls by name.
-export { packA, gemmJob } from './jobs';
+export { im2col, packA, gemmJob } from './jobs';
 export { depthwiseJob, poolJob } from './spatial';
 export { binary, channelAffine, channelBinary, clamp, gemvJob, lrn, softmaxRows } from './elementwise';

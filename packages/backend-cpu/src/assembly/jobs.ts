@@ -41,6 +41,8 @@ export class GemmJob {
   outW: i32;
   tilesM: i32;
   tilesN: i32;
+  aGroups: i32; // groups of A (and bias); job group g uses A group g % aGroups
+  addToC: i32; // nonzero: C holds values to add to (Gemm's C input)
 }
 
 // Per-thread scratch: [0, 256) temp tile and epilogue, [256, 320) column coordinates, [512, ...) packed B block.
@@ -168,19 +170,51 @@ export function gemmJob(job: GemmJob, tid: i32): void {
     const m1 = min(job.M, m0 + job.mChunk);
     const n0 = tn * job.nBlock;
     const cols = min(job.N, n0 + job.nBlock) - n0;
-    const a = job.a + <usize>g * job.aGroupStride + <usize>(m0 / MR) * aPanelStride;
+    const ag = g % job.aGroups;
+    const a = job.a + <usize>ag * job.aGroupStride + <usize>(m0 / MR) * aPanelStride;
     const b = job.b + <usize>g * job.bGroupStride;
     const c = job.c + <usize>g * job.cGroupStride + (<usize>n0 << 2);
     for (let k0 = 0; k0 < job.K; k0 += job.kc) {
       const kc = min(job.kc, job.K - k0);
       if (job.bMode == 1) packConvB(packed, b, job, k0, kc, n0, cols, scratch + SCRATCH_COLS);
       else packMatrixB(packed, b, job.bRowStride, job.bColStride, k0, kc, n0, cols);
-      ep.accumulate = k0 > 0;
+      ep.accumulate = k0 > 0 || job.addToC != 0;
       ep.last = k0 + kc >= job.K;
-      ep.bias = k0 == 0 && job.bias != 0 ? job.bias + (<usize>(g * job.M) << 2) : 0;
+      ep.bias = k0 == 0 && job.bias != 0 ? job.bias + (<usize>(ag * job.M) << 2) : 0;
       ep.lo = job.lo;
       ep.hi = job.hi;
       gemmBlock(a + (<usize>(k0 * MR) << 2), aPanelStride, m0, m1, packed, kc, cols, c, job.ldc, ep, tmp);
+    }
+  }
+}
+
+/**
+ * Writes the image patches of a convolution as a [C·kh·kw] × [outH·outW] matrix (im2col), row by row: each row is one
+ * channel at one kernel offset, each output row of it a strided run of an image row with zeros where it reads padding.
+ */
+export function im2col(dst: usize, x: usize, C: i32, H: i32, W: i32, kh: i32, kw: i32, sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, outH: i32, outW: i32): void {
+  for (let c = 0; c < C; c++) {
+    const plane = x + (<usize>(c * H * W) << 2);
+    for (let ky = 0; ky < kh; ky++) {
+      for (let kx = 0; kx < kw; kx++) {
+        const shift = kx * dw - pw;
+        // Output columns whose tap lies inside the row: 0 <= ox·sw + shift < W.
+        const first = shift >= 0 ? 0 : min(outW, (-shift + sw - 1) / sw);
+        const last = W - shift <= 0 ? 0 : max(first, min(outW, (W - shift + sw - 1) / sw));
+        for (let oy = 0; oy < outH; oy++) {
+          const iy = oy * sh - ph + ky * dh;
+          if (iy < 0 || iy >= H) {
+            memory.fill(dst, 0, <usize>outW << 2);
+          } else {
+            const row = plane + (<usize>(iy * W + shift) << 2);
+            if (first > 0) memory.fill(dst, 0, <usize>first << 2);
+            if (sw == 1) memory.copy(dst + (<usize>first << 2), row + (<usize>first << 2), <usize>(last - first) << 2);
+            else for (let ox = first; ox < last; ox++) store<f32>(dst + (<usize>ox << 2), load<f32>(row + (<usize>(ox * sw) << 2)));
+            if (last < outW) memory.fill(dst + (<usize>last << 2), 0, <usize>(outW - last) << 2);
+          }
+          dst += <usize>outW << 2;
+        }
+      }
     }
   }
 }

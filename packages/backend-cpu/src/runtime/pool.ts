@@ -10,7 +10,7 @@
 import { CONTROL_AT, wasmRuntime, type WasmRuntime } from './wasm.js';
 
 /** Exports a job may name; workers look them up by index. */
-export const JOB_EXPORTS = ['gemmJob', 'depthwiseJob', 'poolJob', 'winogradJob', 'gemvJob', 'elementwiseJob', 'lrnJob'] as const;
+export const JOB_EXPORTS = ['gemmJob', 'depthwiseJob', 'poolJob', 'gemvJob'] as const;
 export type JobExport = (typeof JOB_EXPORTS)[number];
 
 const GENERATION = 0, EXPORT = 1, JOB = 2, FINISHED = 3, TAKING_PART = 4;
@@ -118,7 +118,7 @@ async function startWorker(rt: WasmRuntime, tid: number): Promise<WorkerHandle> 
  */
 export function runJob(name: JobExport, job: number, parts: number): void {
   const rt = wasmRuntime();
-  const fn = rt.exports[name] as (job: number, tid: number) => void;
+  const fn = rt.exports[name];
   const helpers = Math.min(parts, activeThreads()) - 1;
   if (helpers <= 0) {
     fn(job, 0);

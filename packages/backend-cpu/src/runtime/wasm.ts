@@ -5,17 +5,29 @@
 import { PLAIN_MEMORY_WASM, SHARED_MEMORY_WASM } from '../generated/kernels-wasm.js';
 import { Heap } from './heap.js';
 
-/** Below this address: the thread pool's control words and the job block; the heap starts here. */
-export const CONTROL_AT = 1024;
-export const JOB_AT = 2048;
+/**
+ * Memory map: the module's static data (math tables) from 1024 up to at most 32 KiB, which the build checks; the
+ * thread pool's control words and the job block above it; the heap from 64 KiB.
+ */
+export const CONTROL_AT = 32768;
+export const JOB_AT = 33792;
 const HEAP_START = 65536;
 const MAX_PAGES = 65536;
 
 /** The exports of src/assembly/index.ts; pointers and sizes are byte offsets into the memory. */
 export interface KernelExports {
   packA(dst: number, src: number, m: number, k: number, rowStride: number, colStride: number): void;
+  clamp(x: number, y: number, n: number, lo: number, hi: number): void;
+  binary(op: number, a: number, aStep: number, b: number, bStep: number, y: number, n: number): void;
+  channelBinary(op: number, x: number, v: number, y: number, planes: number, c: number, size: number, operandFirst: boolean): void;
+  channelAffine(x: number, y: number, planes: number, c: number, size: number, center: number, scale: number, shift: number, lo: number, hi: number): void;
+  softmaxRows(x: number, y: number, rows: number, cols: number, logarithm: boolean): void;
+  lrn(x: number, y: number, batch: number, c: number, size: number, window: number, alpha: number, beta: number, bias: number): void;
+  /** Parallel jobs (see pool.ts): the job block's address and the thread's index. */
   gemmJob(job: number, tid: number): void;
-  [name: string]: unknown;
+  depthwiseJob(job: number, tid: number): void;
+  poolJob(job: number, tid: number): void;
+  gemvJob(job: number, tid: number): void;
 }
 
 export interface WasmRuntime {
@@ -28,7 +40,7 @@ export interface WasmRuntime {
   i32(): Int32Array;
 }
 
-function decodeBase64(text: string): Uint8Array {
+function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
   const bytes = atob(text);
   const out = new Uint8Array(bytes.length);
   for (let i = 0; i < bytes.length; i++) out[i] = bytes.charCodeAt(i);

@@ -52,7 +52,7 @@ export const constantFolding: Pass = {
       const inputs = node.inputs.map((name) => (name ? ctx.index.constant(name) : undefined));
       if (node.inputs.some((name, i) => name && !inputs[i])) continue;
       if (tooLarge(ctx, node)) continue;
-      const values = evaluateNode(node, inputs, ctx.opset(node.domain), ctx.options.maxFoldBytes);
+      const values = evaluateNode(node, inputs, ctx.opset(node.domain), ctx.options.maxFoldBytes, ctx.graph);
       if (!values) continue;
       installConstants(ctx, node, values);
       changes++;

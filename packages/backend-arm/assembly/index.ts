@@ -1,0 +1,10 @@
+// Entry of the 'arm' backend's WebAssembly kernels. Pointers are byte offsets into this module's memory, which the
+// JavaScript side manages (see src/wasm/memory.ts); nothing here allocates.
+export { gemmI16, gemmI8, hasRelaxedDot, addCorrections } from './gemm-int';
+export { rowsI16, packI16, rowsI8, packI8, im2col } from './pack';
+export { requantize, scaleToFloat, copyRows, quantize, dequantize, rangeWithZero } from './quant';
+
+/** First free byte after the module's static data. */
+export function heapBase(): usize {
+  return __heap_base;
+}

@@ -1,0 +1,174 @@
+// Operand preparation for the integer GEMMs: rows of the left operand, panels of the right operand, and the
+// unfolding of a convolution's input into the rows of its right operand (im2col).
+
+// @ts-ignore: decorator
+@inline
+function byteAt(p: usize, signed: bool): i32 {
+  return signed ? <i32>load<i8>(p) : <i32>load<u8>(p);
+}
+
+/**
+ * Left operand of the i16 GEMM: `rows` rows of k bytes (stride srcStride) minus their zero point zp[row] (int32 per
+ * row), widened to i16 in rows of kPad values (stride dstStride bytes), zero beyond k.
+ */
+export function rowsI16(src: usize, rows: i32, k: i32, srcStride: i32, signed: bool, zp: usize, dst: usize, dstStride: i32, kPad: i32): void {
+  for (let r = 0; r < rows; r++) {
+    const s = src + <usize>r * srcStride;
+    const d = dst + <usize>r * dstStride;
+    const z = load<i32>(zp + (<usize>r << 2));
+    const vz = i16x8.splat(<i16>z);
+    let i = 0;
+    for (; i + 16 <= k; i += 16) {
+      const v = v128.load(s + i);
+      const lo = signed ? i16x8.extend_low_i8x16_s(v) : i16x8.extend_low_i8x16_u(v);
+      const hi = signed ? i16x8.extend_high_i8x16_s(v) : i16x8.extend_high_i8x16_u(v);
+      v128.store(d + (<usize>i << 1), i16x8.sub(lo, vz));
+      v128.store(d + (<usize>i << 1), i16x8.sub(hi, vz), 16);
+    }
+    for (; i < k; i++) store<i16>(d + (<usize>i << 1), <i16>(byteAt(s + i, signed) - z));
+    for (; i < kPad; i++) store<i16>(d + (<usize>i << 1), 0);
+  }
+}
+
+/**
+ * Right operand of the i16 GEMM: B (k × n; element (kk, col) at src + kk·rowStride + col·colStride) minus its
+ * zero point zp[col] (int32 per column), in panels of 8 columns, each k-pair of a panel stored as
+ * [b(k,c0) b(k+1,c0) … b(k,c3) b(k+1,c3)] [same for c4..c7] in i16. Missing rows and columns are zero.
+ */
+export function packI16(src: usize, k: i32, n: i32, rowStride: i32, colStride: i32, signed: bool, zp: usize, dst: usize, kPad: i32): void {
+  const panels = (n + 7) >> 3;
+  const panelBytes = <usize>(kPad >> 1) * 32;
+  memory.fill(dst, 0, <usize>panels * panelBytes);
+  for (let j = 0; j < panels; j++) {
+    const c0 = j << 3;
+    const full = c0 + 8 <= n && colStride == 1;
+    const base = dst + <usize>j * panelBytes;
+    let zv = i16x8.splat(0);
+    if (full) {
+      zv = i16x8.narrow_i32x4_s(v128.load(zp + (<usize>c0 << 2)), v128.load(zp + (<usize>c0 << 2), 16));
+    }
+    for (let kk = 0; kk < k; kk += 2) {
+      const out = base + <usize>(kk >> 1) * 32;
+      if (full && kk + 1 < k) {
+        const p0 = src + <usize>kk * rowStride + c0;
+        const r0b = v128.load64_zero(p0), r1b = v128.load64_zero(p0 + rowStride);
+        const r0 = i16x8.sub(signed ? i16x8.extend_low_i8x16_s(r0b) : i16x8.extend_low_i8x16_u(r0b), zv);
+        const r1 = i16x8.sub(signed ? i16x8.extend_low_i8x16_s(r1b) : i16x8.extend_low_i8x16_u(r1b), zv);
+        v128.store(out, i16x8.shuffle(r0, r1, 0, 8, 1, 9, 2, 10, 3, 11));
+        v128.store(out, i16x8.shuffle(r0, r1, 4, 12, 5, 13, 6, 14, 7, 15), 16);
+        continue;
+      }
+      const last = min(n - c0, 8);
+      for (let dk = 0; dk < 2 && kk + dk < k; dk++) {
+        const row = src + <usize>(kk + dk) * rowStride;
+        for (let t = 0; t < last; t++) {
+          const col = c0 + t;
+          const v = byteAt(row + <usize>col * colStride, signed) - load<i32>(zp + (<usize>col << 2));
+          store<i16>(out + <usize>((t >> 2) << 4) + <usize>(((t & 3) << 1) + dk) * 2, <i16>v);
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Left operand of the i8 GEMM: rows of k bytes as signed bytes a' = a - ca (ca = 128 for unsigned input, else 0),
+ * rows of kPad bytes (zero beyond k), and each row's sum of a' into rowSum (int32).
+ */
+export function rowsI8(src: usize, rows: i32, k: i32, srcStride: i32, signed: bool, dst: usize, dstStride: i32, kPad: i32, rowSum: usize): void {
+  const flip = signed ? i8x16.splat(0) : i8x16.splat(-128);
+  for (let r = 0; r < rows; r++) {
+    const s = src + <usize>r * srcStride;
+    const d = dst + <usize>r * dstStride;
+    let acc = i32x4.splat(0);
+    let i = 0;
+    for (; i + 16 <= k; i += 16) {
+      const v = v128.xor(v128.load(s + i), flip);
+      v128.store(d + i, v);
+      acc = i32x4.add(acc, i32x4.extadd_pairwise_i16x8_s(i16x8.extadd_pairwise_i8x16_s(v)));
+    }
+    let sum = i32x4.extract_lane(acc, 0) + i32x4.extract_lane(acc, 1) + i32x4.extract_lane(acc, 2) + i32x4.extract_lane(acc, 3);
+    for (; i < k; i++) {
+      const v = signed ? <i32>load<i8>(s + i) : <i32>load<u8>(s + i) - 128;
+      store<i8>(d + i, <i8>v);
+      sum += v;
+    }
+    for (; i < kPad; i++) store<i8>(d + i, 0);
+    store<i32>(rowSum + (<usize>r << 2), sum);
+  }
+}
+
+/**
+ * Right operand of the i8 GEMM: b'' = b - cb[col] (0..255; cb int32 per column) split into a low plane (bits 0-6)
+ * and a high plane (bit 7), each in panels of 8 columns, a k-quad of a panel stored as [4 k of c0 … 4 k of c3]
+ * [4 k of c4 … c7]. Column sums of b'' go to colSum. Returns whether the high plane has any bit set.
+ */
+export function packI8(src: usize, k: i32, n: i32, rowStride: i32, colStride: i32, signed: bool, cb: usize, lo: usize, hi: usize, kPad: i32, colSum: usize): bool {
+  const panels = (n + 7) >> 3;
+  const panelBytes = <usize>(kPad >> 2) * 32;
+  memory.fill(lo, 0, <usize>panels * panelBytes);
+  memory.fill(hi, 0, <usize>panels * panelBytes);
+  let anyHigh = false;
+  for (let col = 0; col < n; col++) {
+    const base = <usize>(col >> 3) * panelBytes + <usize>(((col & 7) >> 2) << 4) + <usize>((col & 3) << 2);
+    const c = load<i32>(cb + (<usize>col << 2));
+    let sum = 0;
+    for (let kk = 0; kk < k; kk++) {
+      const v = byteAt(src + <usize>kk * rowStride + <usize>col * colStride, signed) - c;
+      const o = base + <usize>(kk >> 2) * 32 + <usize>(kk & 3);
+      store<u8>(lo + o, <u8>(v & 127));
+      if (v > 127) {
+        store<u8>(hi + o, 1);
+        anyHigh = true;
+      }
+      sum += v;
+    }
+    store<i32>(colSum + (<usize>col << 2), sum);
+  }
+  return anyHigh;
+}
+
+/**
+ * im2col for a 2-D convolution of one group of one image: rows kk = (c·kh + ky)·kw + kx of the column matrix, each
+ * holding pixels [p0, p0 + count) of the output grid, as bytes; outside the image reads `pad` (the zero point).
+ * x: cg planes of h × w bytes; offsets: per kk, int32 triples (plane offset c·h·w, ky·dh, kx·dw).
+ */
+export function im2col(x: usize, h: i32, w: i32, offsets: usize, kTotal: i32, sh: i32, sw: i32, pt: i32, pl: i32, ow: i32, p0: i32, count: i32, pad: u8, dst: usize, dstStride: i32): void {
+  for (let kk = 0; kk < kTotal; kk++) {
+    const t = offsets + <usize>kk * 12;
+    const plane = x + <usize>load<i32>(t);
+    const kyOff = load<i32>(t, 4) - pt;
+    const kxOff = load<i32>(t, 8) - pl;
+    const row = dst + <usize>kk * dstStride;
+    let p = p0;
+    const end = p0 + count;
+    while (p < end) {
+      const oy = p / ow;
+      const ox0 = p - oy * ow;
+      const run = min(ow - ox0, end - p);
+      const out = row + <usize>(p - p0);
+      const iy = oy * sh + kyOff;
+      if (iy < 0 || iy >= h) {
+        memory.fill(out, pad, <usize>run);
+      } else {
+        const line = plane + <usize>iy * w;
+        if (sw == 1) {
+          // Contiguous: padding on the left, a copy, padding on the right.
+          const ix0 = ox0 + kxOff;
+          const left = min(max(-ix0, 0), run);
+          const right = min(max(ix0 + run - w, 0), run - left);
+          if (left > 0) memory.fill(out, pad, <usize>left);
+          const mid = run - left - right;
+          if (mid > 0) memory.copy(out + left, line + <usize>(ix0 + left), <usize>mid);
+          if (right > 0) memory.fill(out + <usize>(left + mid), pad, <usize>right);
+        } else {
+          for (let i = 0; i < run; i++) {
+            const ix = (ox0 + i) * sw + kxOff;
+            store<u8>(out + i, ix >= 0 && ix < w ? load<u8>(line + <usize>ix) : pad);
+          }
+        }
+      }
+      p += run;
+    }
+  }
+}

@@ -1,0 +1,156 @@
+// Element-wise quantization kernels: requantizing int32 accumulators, scaling them to float, QuantizeLinear,
+// DequantizeLinear and the range scan of DynamicQuantizeLinear.
+
+/** How a per-element parameter is indexed: one value, one per row, one per column. */
+const PER_TENSOR = 0;
+const PER_ROW = 1;
+
+// @ts-ignore: decorator
+@inline
+function paramIndex(mode: i32, i: i32, j: i32): usize {
+  return <usize>(mode == PER_TENSOR ? 0 : mode == PER_ROW ? i : j);
+}
+
+/**
+ * Requantizes int32 accumulators: out[i][j] = clamp(round_half_even((c[i][j] + bias) · mult + zp), lo, hi) as
+ * bytes, with bias (int32), mult (f64) and zp (f64) each per tensor, row or column (their modes). c: rows of stride
+ * ldc bytes; out: rows of outStride bytes.
+ */
+export function requantize(c: usize, ldc: i32, m: i32, n: i32, bias: usize, biasMode: i32, mult: usize, multMode: i32, zp: usize, zpMode: i32, lo: f64, hi: f64, out: usize, outStride: i32): void {
+  for (let i = 0; i < m; i++) {
+    const row = c + <usize>i * ldc;
+    const o = out + <usize>i * outStride;
+    for (let j = 0; j < n; j++) {
+      const acc = load<i32>(row + (<usize>j << 2)) + (bias ? load<i32>(bias + (paramIndex(biasMode, i, j) << 2)) : 0);
+      const v = min(max(nearest(<f64>acc * load<f64>(mult + (paramIndex(multMode, i, j) << 3)) + load<f64>(zp + (paramIndex(zpMode, i, j) << 3))), lo), hi);
+      // A NaN (zero or infinite scales) stores 0, as storing NaN into an integer array does.
+      store<u8>(o + j, <u8>(isNaN(v) ? 0 : <i32>v));
+    }
+  }
+}
+
+/**
+ * Scales int32 accumulators to float32: out[i][j] = c[i][j] · scale + bias, scale (f64) per tensor, row or column,
+ * bias (f32) per row or column or absent. Computed in f64, rounded once.
+ */
+export function scaleToFloat(c: usize, ldc: i32, m: i32, n: i32, scale: usize, scaleMode: i32, bias: usize, biasMode: i32, out: usize, outStride: i32): void {
+  for (let i = 0; i < m; i++) {
+    const row = c + <usize>i * ldc;
+    const o = out + <usize>i * outStride;
+    for (let j = 0; j < n; j++) {
+      let v = <f64>load<i32>(row + (<usize>j << 2)) * load<f64>(scale + (paramIndex(scaleMode, i, j) << 3));
+      if (bias) v += <f64>load<f32>(bias + (paramIndex(biasMode, i, j) << 2));
+      store<f32>(o + (<usize>j << 2), <f32>v);
+    }
+  }
+}
+
+/** Copies n int32 values of each of m rows (stride ldc bytes) to rows of stride outStride bytes. */
+export function copyRows(c: usize, ldc: i32, m: i32, n: i32, out: usize, outStride: i32): void {
+  for (let i = 0; i < m; i++) memory.copy(out + <usize>i * outStride, c + <usize>i * ldc, <usize>n << 2);
+}
+
+/**
+ * QuantizeLinear of float32 x laid out as (outer, d, inner): y = clamp(round_half_even(x / scale[d]) + zp[d]),
+ * scale f32 and zp f32 per index of the middle axis; y bytes (signed or unsigned by lo/hi).
+ */
+export function quantize(x: usize, outer: i32, d: i32, inner: i32, scale: usize, zp: usize, lo: f32, hi: f32, y: usize): void {
+  const vlo = f32x4.splat(lo), vhi = f32x4.splat(hi);
+  const signed = lo < 0;
+  let p: usize = 0;
+  for (let o = 0; o < outer; o++) {
+    for (let a = 0; a < d; a++) {
+      const s = load<f32>(scale + (<usize>a << 2));
+      const z = load<f32>(zp + (<usize>a << 2));
+      const vs = f32x4.splat(s), vz = f32x4.splat(z);
+      let i = 0;
+      for (; i + 16 <= inner; i += 16) {
+        const src = x + ((p + <usize>i) << 2);
+        const q0 = quantize4(v128.load(src), vs, vz, vlo, vhi);
+        const q1 = quantize4(v128.load(src, 16), vs, vz, vlo, vhi);
+        const q2 = quantize4(v128.load(src, 32), vs, vz, vlo, vhi);
+        const q3 = quantize4(v128.load(src, 48), vs, vz, vlo, vhi);
+        const h0 = i16x8.narrow_i32x4_s(q0, q1), h1 = i16x8.narrow_i32x4_s(q2, q3);
+        v128.store(y + p + <usize>i, signed ? i8x16.narrow_i16x8_s(h0, h1) : i8x16.narrow_i16x8_u(h0, h1));
+      }
+      for (; i < inner; i++) {
+        const v = min(max(nearest(load<f32>(x + ((p + <usize>i) << 2)) / s) + z, lo), hi);
+        // NaN stays NaN through min/max and truncates to 0, as storing NaN into an integer array does.
+        store<u8>(y + p + <usize>i, <u8>(isNaN(v) ? 0 : <i32>v));
+      }
+      p += <usize>inner;
+    }
+  }
+}
+
+// @ts-ignore: decorator
+@inline
+function quantize4(v: v128, vs: v128, vz: v128, vlo: v128, vhi: v128): v128 {
+  const q = f32x4.min(f32x4.max(f32x4.add(f32x4.nearest(f32x4.div(v, vs)), vz), vlo), vhi);
+  return i32x4.trunc_sat_f32x4_s(q);
+}
+
+/**
+ * DequantizeLinear of bytes (or int32 when `width` is 4) laid out as (outer, d, inner) into float32:
+ * y = (x - zp[d]) · scale[d], zp and scale f32. (x - zp) is exact in f32, so one rounding as in f64.
+ */
+export function dequantize(x: usize, width: i32, signed: bool, outer: i32, d: i32, inner: i32, scale: usize, zp: usize, y: usize): void {
+  let p: usize = 0;
+  for (let o = 0; o < outer; o++) {
+    for (let a = 0; a < d; a++) {
+      const s = load<f32>(scale + (<usize>a << 2));
+      const z = load<f32>(zp + (<usize>a << 2));
+      const vs = f32x4.splat(s), vz = f32x4.splat(z);
+      let i = 0;
+      if (width == 1) {
+        for (; i + 16 <= inner; i += 16) {
+          const v = v128.load(x + p + <usize>i);
+          const h0 = signed ? i16x8.extend_low_i8x16_s(v) : i16x8.extend_low_i8x16_u(v);
+          const h1 = signed ? i16x8.extend_high_i8x16_s(v) : i16x8.extend_high_i8x16_u(v);
+          const out = y + ((p + <usize>i) << 2);
+          v128.store(out, dequantize4(i32x4.extend_low_i16x8_s(h0), vs, vz));
+          v128.store(out, dequantize4(i32x4.extend_high_i16x8_s(h0), vs, vz), 16);
+          v128.store(out, dequantize4(i32x4.extend_low_i16x8_s(h1), vs, vz), 32);
+          v128.store(out, dequantize4(i32x4.extend_high_i16x8_s(h1), vs, vz), 48);
+        }
+      }
+      for (; i < inner; i++) {
+        const at = p + <usize>i;
+        const v = width == 4 ? <f64>load<i32>(x + (at << 2)) : signed ? <f64>load<i8>(x + at) : <f64>load<u8>(x + at);
+        // int32 inputs may not be exact in f32: subtract and multiply in f64, round once.
+        store<f32>(y + (at << 2), <f32>((v - <f64>z) * <f64>s));
+      }
+      p += <usize>inner;
+    }
+  }
+}
+
+// @ts-ignore: decorator
+@inline
+function dequantize4(v: v128, vs: v128, vz: v128): v128 {
+  return f32x4.mul(f32x4.sub(f32x4.convert_i32x4_s(v), vz), vs);
+}
+
+/**
+ * Range of float32 x with 0 included (DynamicQuantizeLinear): writes min then max as f32 to out. NaN is skipped,
+ * like a `<` comparison skips it.
+ */
+export function rangeWithZero(x: usize, n: i32, out: usize): void {
+  let vmin = f32x4.splat(0), vmax = f32x4.splat(0);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const v = v128.load(x + (<usize>i << 2));
+    // pmin(a, b) = b < a ? b : a, so a NaN lane of v never replaces the running value.
+    vmin = f32x4.pmin(vmin, v);
+    vmax = f32x4.pmax(vmax, v);
+  }
+  let lo = min(min(f32x4.extract_lane(vmin, 0), f32x4.extract_lane(vmin, 1)), min(f32x4.extract_lane(vmin, 2), f32x4.extract_lane(vmin, 3)));
+  let hi = max(max(f32x4.extract_lane(vmax, 0), f32x4.extract_lane(vmax, 1)), max(f32x4.extract_lane(vmax, 2), f32x4.extract_lane(vmax, 3)));
+  for (; i < n; i++) {
+    const v = load<f32>(x + (<usize>i << 2));
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  store<f32>(out, lo);
+  store<f32>(out, hi, 4);
+}

@@ -1,0 +1,44 @@
+/**
+ * Lazily decoded tensors. DequantizeLinear (and a Cast of float16 weights) on 'arm' returns a float tensor that
+ * remembers where it came from and computes its data only when something reads it. A Conv, MatMul or Gemm on 'arm'
+ * that receives such tensors runs on the stored integer (or half-size) data instead — which is how the QDQ pattern
+ * DequantizeLinear → op → QuantizeLinear runs as an integer kernel without a graph rewrite. Any other consumer reads
+ * `.data` and gets exactly the decoded values.
+ */
+import { Tensor, type DType, type TypedArray } from '@onnx-ts/core';
+
+/** A float tensor that is `(q - zeroPoint) · scale` of a quantized tensor. */
+export interface Dequantized {
+  kind: 'dequantized';
+  q: Tensor;
+  scale: Tensor;
+  zeroPoint?: Tensor;
+  /** Quantized axis (normalized) for per-axis and blocked scales; undefined for a per-tensor scale. */
+  axis?: number;
+  /** Block length along `axis` for blocked scales, else 0. */
+  blockSize: number;
+}
+
+/** A float32 tensor that is the float16 tensor `half` widened. */
+export interface Widened {
+  kind: 'widened';
+  half: Tensor;
+}
+
+export type Origin = Dequantized | Widened;
+
+const origins = new WeakMap<Tensor, Origin>();
+
+/** Where a lazily decoded tensor came from, if it is one. */
+export function originOf(v: unknown): Origin | undefined {
+  return v instanceof Tensor ? origins.get(v) : undefined;
+}
+
+/** A tensor of `type` and `dims` whose data `decode` computes on first read. */
+export function lazyTensor(type: DType, dims: readonly number[], decode: () => TypedArray, origin: Origin): Tensor {
+  const t = Tensor.onDevice(type, dims, 'cpu', undefined);
+  let data: TypedArray | undefined;
+  Object.defineProperty(t, 'data', { get: () => (data ??= decode()), enumerable: true });
+  origins.set(t, origin);
+  return t;
+}

@@ -1,0 +1,152 @@
+/**
+ * Conv, MatMul and Gemm whose inputs come from DequantizeLinear on 'arm' (the QDQ format: DequantizeLinear → op →
+ * QuantizeLinear): the integer kernels run on the quantized data and scale the int32 result to float32,
+ * y = Σ (x - zx)(w - zw) · sx·sw + bias. The QuantizeLinear after the op then quantizes y as usual. Inputs without
+ * that origin (plain float32 nodes) go to backend-cpu's kernels, and other types to the reference's.
+ */
+import { Tensor, isTensor, type KernelInputs } from '@onnx-ts/core';
+import cpuRef from '@onnx-ts/backend-cpu-ref';
+import cpu from '@onnx-ts/backend-cpu';
+import { conv2dGeometry, type ConvAttributes } from '../conv-geometry.js';
+import { kernelsOf, withFastPath } from '../delegate.js';
+import { integerConv, integerMatmul, matmulShape, type ByteData } from '../int-ops.js';
+import { originOf, type Dequantized } from '../lazy.js';
+import { PER_COLUMN, PER_ROW, PER_TENSOR, runtime } from '../runtime.js';
+
+/** The wrapped kernels of `op`: backend-cpu's (float32) first, then the reference's. */
+export function floatKernels(op: string) {
+  return [...kernelsOf(cpu.kernels, op), ...kernelsOf(cpuRef.kernels, op)];
+}
+
+/** A DequantizeLinear origin with 8-bit data, unblocked, quantized per tensor or along `axis`. */
+function byteOrigin(v: unknown, axis?: number): Dequantized | undefined {
+  const o = originOf(v);
+  if (o?.kind !== 'dequantized' || o.blockSize !== 0) return undefined;
+  if (o.q.type !== 'int8' && o.q.type !== 'uint8') return undefined;
+  if (o.axis !== undefined && o.axis !== axis) return undefined;
+  return o;
+}
+
+const scalesOf = (o: Dequantized): Float32Array => o.scale.data as Float32Array;
+const zerosOf = (o: Dequantized): ByteData => (o.zeroPoint?.data as ByteData | undefined) ?? new Uint8Array(1);
+
+/** Per-channel products sx·sw[c] (f64, exact for two float32 values), times `alpha`. */
+function combinedScales(x: Dequantized, w: Dequantized, channels: number, alpha = 1): Float64Array {
+  const xs = scalesOf(x)[0];
+  const ws = scalesOf(w);
+  return Float64Array.from({ length: ws.length === 1 ? 1 : channels }, (_, c) => alpha * xs * ws[c]);
+}
+
+/** A float32 vector of `length` values (a bias), or undefined when the input is something else. */
+function floatVector(v: unknown, length: number): Float32Array | undefined {
+  return isTensor(v) && v.type === 'float32' && v.dims.length === 1 && v.size === length ? (v.data as Float32Array) : undefined;
+}
+
+const conv = withFastPath('Conv', (inputs: KernelInputs, attrs: ConvAttributes, ctx) => {
+  const x = byteOrigin(inputs[0]);
+  const w = byteOrigin(inputs[1], 0);
+  if (!x || !w || x.axis !== undefined) return undefined;
+  const g = conv2dGeometry(x.q.dims, w.q.dims, attrs);
+  if (!g) return undefined;
+  let bias: Float32Array | undefined;
+  if (inputs[2] !== undefined && inputs[2] !== null) {
+    bias = floatVector(inputs[2], g.outChannels);
+    if (!bias) return undefined;
+  }
+  const pixels = g.oh * g.ow;
+  const size = g.batch * g.outChannels * pixels;
+  ctx.checkAllocation('float32', size);
+  const scales = combinedScales(x, w, g.outChannels);
+  const wZeros = zerosOf(w);
+  const rt = runtime();
+  const data = rt.withScratch((scratch) => {
+    const out = scratch.alloc(size * 4);
+    const scaleAt = scratch.put(scales);
+    const biasAt = bias ? scratch.put(bias) : 0;
+    const ops = {
+      x: x.q.data as ByteData, xZero: zerosOf(x)[0], w: w.q,
+      wZeros: wZeros.length === 1 ? new Int32Array(g.outChannels).fill(wZeros[0]) : Int32Array.from(wZeros),
+    };
+    integerConv(rt, scratch, ops, g, ({ acc, image, channel0, p0 }) => {
+      const perChannel = scales.length > 1;
+      rt.exports.scaleToFloat(
+        acc.at, acc.ldc, acc.rows, acc.cols,
+        scaleAt + (perChannel ? channel0 * 8 : 0), perChannel ? PER_ROW : PER_TENSOR,
+        biasAt && biasAt + channel0 * 4, PER_ROW,
+        out + ((image * g.outChannels + channel0) * pixels + p0) * 4, pixels * 4,
+      );
+    });
+    return rt.read(Float32Array, out, size);
+  });
+  return [new Tensor('float32', data, g.outDims)];
+}, floatKernels('Conv'));
+
+const matmul = withFastPath('MatMul', (inputs: KernelInputs, _attrs, ctx) => {
+  const a = byteOrigin(inputs[0]);
+  if (!a || a.axis !== undefined) return undefined;
+  const bOrigin = originOf(inputs[1]);
+  const b = byteOrigin(inputs[1], bOrigin?.kind === 'dequantized' ? bOrigin.q.dims.length - 1 : undefined);
+  if (!b || (b.axis !== undefined && b.q.dims.length !== 2)) return undefined;
+  const s = matmulShape(a.q.dims, b.q.dims);
+  if (!s || s.m * s.n * s.k === 0) return undefined;
+  const size = s.batches * s.m * s.n;
+  ctx.checkAllocation('float32', size);
+  const scales = combinedScales(a, b, s.n);
+  const rt = runtime();
+  const data = rt.withScratch((scratch) => {
+    const out = scratch.alloc(size * 4);
+    const scaleAt = scratch.put(scales);
+    integerMatmul(rt, scratch, { a: a.q.data as ByteData, aZeros: zerosOf(a), b: b.q, bZeros: zerosOf(b) }, s, (acc, batch) => {
+      rt.exports.scaleToFloat(acc.at, acc.ldc, s.m, s.n, scaleAt, scales.length > 1 ? PER_COLUMN : PER_TENSOR, 0, PER_TENSOR, out + batch * s.m * s.n * 4, s.n * 4);
+    });
+    return rt.read(Float32Array, out, size);
+  });
+  return [new Tensor('float32', data, s.outDims)];
+}, floatKernels('MatMul'));
+
+interface GemmAttributes {
+  alpha: number;
+  beta: number;
+  transA: number;
+  transB: number;
+}
+
+/** Adds beta·C, broadcast numpy-style over [m, n] (C of rank ≤ 2), in place. */
+function addScaledBias(y: Float32Array, m: number, n: number, c: Tensor, beta: number): boolean {
+  const dims = c.dims.length === 0 ? [1, 1] : c.dims.length === 1 ? [1, c.dims[0]] : c.dims;
+  if (dims.length !== 2 || (dims[0] !== 1 && dims[0] !== m) || (dims[1] !== 1 && dims[1] !== n)) return false;
+  const cv = c.data as Float32Array;
+  const rowStep = dims[0] === 1 ? 0 : dims[1];
+  const colStep = dims[1] === 1 ? 0 : 1;
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) y[i * n + j] += beta * cv[i * rowStep + j * colStep];
+  }
+  return true;
+}
+
+const gemm = withFastPath('Gemm', (inputs: KernelInputs, attrs: GemmAttributes, ctx) => {
+  const a = byteOrigin(inputs[0]);
+  const b = byteOrigin(inputs[1], attrs.transB ? 0 : 1);
+  if (!a || !b || a.axis !== undefined || attrs.transA !== 0 || a.q.dims.length !== 2 || b.q.dims.length !== 2) return undefined;
+  const [m, k] = a.q.dims;
+  const [kb, n] = attrs.transB ? [b.q.dims[1], b.q.dims[0]] : b.q.dims;
+  if (k !== kb || m * n * k === 0) return undefined;
+  const c = inputs[2];
+  if (c !== undefined && c !== null && !(isTensor(c) && c.type === 'float32')) return undefined;
+  ctx.checkAllocation('float32', m * n);
+  const scales = combinedScales(a, b, n, attrs.alpha);
+  const rt = runtime();
+  const y = rt.withScratch((scratch) => {
+    const out = scratch.alloc(m * n * 4);
+    const scaleAt = scratch.put(scales);
+    const shape = { batches: 1, m, k, n, outDims: [m, n] };
+    integerMatmul(rt, scratch, { a: a.q.data as ByteData, aZeros: zerosOf(a), b: b.q, bZeros: zerosOf(b), bTransposed: attrs.transB !== 0 }, shape, (acc) => {
+      rt.exports.scaleToFloat(acc.at, acc.ldc, m, n, scaleAt, scales.length > 1 ? PER_COLUMN : PER_TENSOR, 0, PER_TENSOR, out, n * 4);
+    });
+    return rt.read(Float32Array, out, m * n);
+  });
+  if (isTensor(c) && attrs.beta !== 0 && !addScaledBias(y, m, n, c, attrs.beta)) return undefined;
+  return [new Tensor('float32', y, [m, n])];
+}, floatKernels('Gemm'));
+
+export default [...conv, ...matmul, ...gemm];

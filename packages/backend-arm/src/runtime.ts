@@ -1,0 +1,301 @@
+/**
+ * The WebAssembly side of the backend: the module (SIMD or relaxed-SIMD build), its memory, a block allocator over
+ * that memory, per-call scratch, and the cache of packed weights.
+ */
+import type { Tensor } from '@onnx-ts/core';
+import { armConfig } from './config.js';
+import { RELAXED_SIMD_WASM, SIMD_WASM } from './generated/kernels-wasm.js';
+
+/** The exports of assembly/index.ts; every pointer is a byte offset into the module's memory. */
+export interface KernelExports {
+  memory: WebAssembly.Memory;
+  heapBase(): number;
+  hasRelaxedDot(): number;
+  gemmI16(a: number, lda: number, b: number, kPad: number, c: number, ldc: number, m: number, nPanels: number, kc: number, ncPanels: number): void;
+  gemmI8(a: number, lda: number, b: number, kPad: number, c: number, ldc: number, m: number, nPanels: number, kc: number, ncPanels: number, shift: number, accumulate: number): void;
+  addCorrections(c: number, ldc: number, m: number, n: number, rowSum: number, da: number, colSum: number, db: number, k: number): void;
+  rowsI16(src: number, rows: number, k: number, srcStride: number, signed: number, zp: number, dst: number, dstStride: number, kPad: number): void;
+  packI16(src: number, k: number, n: number, rowStride: number, colStride: number, signed: number, zp: number, dst: number, kPad: number): void;
+  rowsI8(src: number, rows: number, k: number, srcStride: number, signed: number, dst: number, dstStride: number, kPad: number, rowSum: number): void;
+  packI8(src: number, k: number, n: number, rowStride: number, colStride: number, signed: number, cb: number, lo: number, hi: number, kPad: number, colSum: number): number;
+  im2col(x: number, h: number, w: number, offsets: number, kTotal: number, sh: number, sw: number, pt: number, pl: number, ow: number, p0: number, count: number, pad: number, dst: number, dstStride: number): void;
+  requantize(c: number, ldc: number, m: number, n: number, bias: number, biasMode: number, mult: number, multMode: number, zp: number, zpMode: number, lo: number, hi: number, out: number, outStride: number): void;
+  scaleToFloat(c: number, ldc: number, m: number, n: number, scale: number, scaleMode: number, bias: number, biasMode: number, out: number, outStride: number): void;
+  copyRows(c: number, ldc: number, m: number, n: number, out: number, outStride: number): void;
+  quantize(x: number, outer: number, d: number, inner: number, scale: number, zp: number, lo: number, hi: number, y: number): void;
+  dequantize(x: number, width: number, signed: number, outer: number, d: number, inner: number, scale: number, zp: number, y: number): void;
+  rangeWithZero(x: number, n: number, out: number): void;
+}
+
+/** How a parameter of an epilogue is indexed (matches assembly/quant.ts). */
+export const PER_TENSOR = 0;
+export const PER_ROW = 1;
+export const PER_COLUMN = 2;
+
+const ALIGN = 64;
+const PAGE = 65536;
+/** 4 GiB of 32-bit WebAssembly memory. */
+const MAX_PAGES = 65536;
+
+type View = Uint8Array | Int8Array | Int16Array | Int32Array | Float32Array | Float64Array | Uint16Array;
+type ViewOf<T extends View> = { new(buffer: ArrayBuffer, byteOffset: number, length: number): T; BYTES_PER_ELEMENT: number };
+
+/** First-fit allocation over [start, memory end): free ranges kept sorted by address, merged on release. */
+class BlockAllocator {
+  private readonly freeRanges: { start: number; size: number }[] = [];
+  private readonly live = new Map<number, number>();
+
+  constructor(private readonly memory: WebAssembly.Memory, start: number) {
+    const first = Math.ceil(start / ALIGN) * ALIGN;
+    const end = memory.buffer.byteLength;
+    if (end > first) this.freeRanges.push({ start: first, size: end - first });
+    this.top = Math.max(first, end);
+  }
+
+  private top: number;
+
+  allocate(bytes: number): number {
+    if (!Number.isFinite(bytes) || bytes < 0) throw new Error(`backend-arm: invalid allocation of ${bytes} bytes`);
+    const size = Math.max(ALIGN, Math.ceil(bytes / ALIGN) * ALIGN);
+    let index = this.freeRanges.findIndex((r) => r.size >= size);
+    if (index < 0) index = this.extend(size);
+    const range = this.freeRanges[index];
+    const at = range.start;
+    range.start += size;
+    range.size -= size;
+    if (range.size === 0) this.freeRanges.splice(index, 1);
+    this.live.set(at, size);
+    return at;
+  }
+
+  release(at: number): void {
+    const size = this.live.get(at);
+    if (size === undefined) throw new Error(`backend-arm: release of ${at}, which is not a live block`);
+    this.live.delete(at);
+    let i = this.freeRanges.findIndex((r) => r.start > at);
+    if (i < 0) i = this.freeRanges.length;
+    this.freeRanges.splice(i, 0, { start: at, size });
+    const after = this.freeRanges[i + 1];
+    if (after && at + size === after.start) {
+      this.freeRanges[i].size += after.size;
+      this.freeRanges.splice(i + 1, 1);
+    }
+    const before = this.freeRanges[i - 1];
+    if (before && before.start + before.size === at) {
+      before.size += this.freeRanges[i].size;
+      this.freeRanges.splice(i, 1);
+    }
+  }
+
+  /** Bytes in live blocks. */
+  liveBytes(): number {
+    let total = 0;
+    for (const size of this.live.values()) total += size;
+    return total;
+  }
+
+  /** Grows the memory so that a free range at its end holds `size` bytes; returns that range's index. */
+  private extend(size: number): number {
+    const last = this.freeRanges[this.freeRanges.length - 1];
+    const tail = last && last.start + last.size === this.top ? last : undefined;
+    const missing = size - (tail?.size ?? 0);
+    const current = this.memory.buffer.byteLength / PAGE;
+    // Grow by at least a quarter of the current size: fewer grows, each of which detaches every view.
+    const pages = Math.max(Math.ceil(missing / PAGE), Math.ceil(current / 4));
+    if (current + pages > MAX_PAGES) {
+      throw new Error(`backend-arm: WebAssembly memory limit reached (4 GiB): ${size} more bytes needed, ${this.liveBytes()} in use`);
+    }
+    this.memory.grow(pages);
+    const added = pages * PAGE;
+    this.top += added;
+    if (tail) tail.size += added;
+    else this.freeRanges.push({ start: this.top - added, size: added });
+    return this.freeRanges.length - 1;
+  }
+}
+
+/** Buffers of one kernel call, released together. */
+export class Scratch {
+  private readonly blocks: number[] = [];
+  constructor(private readonly rt: Runtime) {}
+
+  alloc(bytes: number): number {
+    const at = this.rt.allocator.allocate(bytes);
+    this.blocks.push(at);
+    return at;
+  }
+
+  /** Copies a typed array into a new scratch block; returns its address. */
+  put(data: ArrayBufferView): number {
+    const at = this.alloc(data.byteLength);
+    this.rt.write(at, data);
+    return at;
+  }
+
+  releaseAll(): void {
+    for (const at of this.blocks) this.rt.allocator.release(at);
+    this.blocks.length = 0;
+  }
+}
+
+/** A packed operand kept between runs: its blocks are released when the tensor it was made from is collected. */
+export interface Packed {
+  blocks: number[];
+}
+
+interface CacheEntry {
+  fingerprint: string;
+  packed: Packed;
+}
+
+/**
+ * A fingerprint of a tensor's bytes, checked on every cache hit: packed weights are reused only while the data
+ * they were made from is unchanged (a feed tensor whose data is overwritten in place is packed again).
+ */
+export function fingerprint(data: ArrayBufferView): string {
+  const words = data.byteLength >>> 2;
+  const aligned = (data.byteOffset & 3) === 0;
+  const view = aligned
+    ? new Int32Array(data.buffer, data.byteOffset, words)
+    : new Int32Array(new Uint8Array(data.buffer, data.byteOffset, words * 4).slice().buffer);
+  let h1 = 0x811c9dc5 | 0;
+  let h2 = 0x2545f491 | 0;
+  for (let i = 0; i < words; i++) {
+    const w = view[i];
+    h1 = Math.imul(h1 ^ w, 0x01000193);
+    h2 = Math.imul(h2 + w, 0x5bd1e995) ^ (h2 >>> 15);
+  }
+  const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  for (let i = words * 4; i < bytes.length; i++) h1 = Math.imul(h1 ^ bytes[i], 0x01000193);
+  return `${data.byteLength}:${h1 >>> 0}:${h2 >>> 0}`;
+}
+
+export class Runtime {
+  readonly exports: KernelExports;
+  readonly memory: WebAssembly.Memory;
+  readonly allocator: BlockAllocator;
+  /** 'relaxed-simd' when the SDOT-style dot products run, else 'simd'. */
+  readonly build: 'simd' | 'relaxed-simd';
+  private readonly cache = new WeakMap<object, Map<string, CacheEntry>>();
+  private readonly seen = new WeakSet<object>();
+  private readonly collector = new FinalizationRegistry<number[]>((blocks) => {
+    for (const at of blocks) this.allocator.release(at);
+  });
+
+  constructor(build: 'simd' | 'relaxed-simd') {
+    const module = new WebAssembly.Module(decodeBase64(build === 'relaxed-simd' ? RELAXED_SIMD_WASM : SIMD_WASM));
+    const instance = new WebAssembly.Instance(module, {});
+    this.exports = instance.exports as unknown as KernelExports;
+    this.memory = this.exports.memory;
+    this.allocator = new BlockAllocator(this.memory, this.exports.heapBase());
+    this.build = build;
+  }
+
+  get relaxed(): boolean {
+    return this.build === 'relaxed-simd';
+  }
+
+  view<T extends View>(type: ViewOf<T>, at: number, length: number): T {
+    return new type(this.memory.buffer, at, length);
+  }
+
+  write(at: number, data: ArrayBufferView): void {
+    new Uint8Array(this.memory.buffer, at, data.byteLength).set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+  }
+
+  /** Copies `length` elements at `at` out of the module's memory. */
+  read<T extends View>(type: ViewOf<T>, at: number, length: number): T {
+    return new type(this.memory.buffer, at, length).slice() as T;
+  }
+
+  /** Runs `fn` with a scratch whose blocks are released afterwards, whatever happens. */
+  withScratch<T>(fn: (scratch: Scratch) => T): T {
+    const scratch = new Scratch(this);
+    try {
+      return fn(scratch);
+    } finally {
+      scratch.releaseAll();
+    }
+  }
+
+  /**
+   * A packed form of `source` (keyed by `key`), built by `build` into long-lived blocks and reused while
+   * `source.data` keeps its fingerprint. Only a tensor seen in an earlier call is kept (weights are the same tensor
+   * every run; activations are new ones), and in low-memory mode nothing is: the blocks then come from the call's
+   * scratch.
+   */
+  packed<P extends Packed>(source: Tensor, key: string, scratch: Scratch, build: (alloc: (bytes: number) => number) => P): P {
+    if (armConfig().lowMemory || !this.seen.has(source)) {
+      this.seen.add(source);
+      return build((bytes) => scratch.alloc(bytes));
+    }
+    const print = fingerprint(source.data as ArrayBufferView);
+    let entries = this.cache.get(source);
+    const hit = entries?.get(key);
+    if (hit && hit.fingerprint === print) return hit.packed as P;
+    const blocks: number[] = [];
+    let packed: P;
+    try {
+      packed = build((bytes) => {
+        const at = this.allocator.allocate(bytes);
+        blocks.push(at);
+        return at;
+      });
+    } catch (e) {
+      for (const at of blocks) this.allocator.release(at);
+      throw e;
+    }
+    packed.blocks = blocks;
+    if (hit) {
+      this.collector.unregister(hit);
+      for (const at of hit.packed.blocks) this.allocator.release(at);
+    }
+    if (!entries) {
+      entries = new Map();
+      this.cache.set(source, entries);
+    }
+    const entry: CacheEntry = { fingerprint: print, packed };
+    this.collector.register(source, blocks, entry);
+    entries.set(key, entry);
+    return packed;
+  }
+
+  /** Bytes of the module's memory and how much of it is allocated. */
+  memoryStats(): { memoryBytes: number; liveBytes: number } {
+    return { memoryBytes: this.memory.buffer.byteLength, liveBytes: this.allocator.liveBytes() };
+  }
+}
+
+function decodeBase64(text: string): Uint8Array {
+  const chars = atob(text);
+  const out = new Uint8Array(chars.length);
+  for (let i = 0; i < chars.length; i++) out[i] = chars.charCodeAt(i);
+  return out;
+}
+
+let relaxedValid: boolean | undefined;
+
+/** Whether this JavaScript engine validates the relaxed-SIMD build (Node 22+, Chrome 114+; Node 20 with a flag). */
+export function relaxedSimdSupported(): boolean {
+  relaxedValid ??= WebAssembly.validate(decodeBase64(RELAXED_SIMD_WASM));
+  return relaxedValid;
+}
+
+let active: Runtime | undefined;
+
+/** The runtime the kernels use, loaded on first use with the configured build. */
+export function runtime(): Runtime {
+  if (active) return active;
+  const want = armConfig().relaxedSimd;
+  const supported = relaxedSimdSupported();
+  if (want === true && !supported) {
+    throw new Error('backend-arm: relaxedSimd: true, but this engine does not support relaxed SIMD (Node 22+, or Node 20 with --experimental-wasm-relaxed-simd)');
+  }
+  active = new Runtime(want === false || !supported ? 'simd' : 'relaxed-simd');
+  return active;
+}
+
+/** Drops the runtime (after a configuration change); the next kernel loads a new one. */
+export function resetRuntime(): void {
+  active = undefined;
+}

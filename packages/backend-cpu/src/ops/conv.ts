@@ -1,0 +1,87 @@
+/**
+ * Conv on float32 NCHW (1-D and 2-D): a dedicated kernel for depthwise convolutions, otherwise the packed GEMM with the
+ * prepacked weights as A and the image patches as B, one problem per image and group. Activation fusion: `lo`/`hi`
+ * clamp the output (the com.onnx-ts FusedConv kernel passes them).
+ */
+import { shapeSize, type KernelContext, type KernelInputs, type Tensor, type Value } from '@onnx-ts/core';
+import { packedConstant, readFloats, withScratch, writeJob } from '../runtime/call.js';
+import { activeThreads, runJob } from '../runtime/pool.js';
+import { wasmRuntime } from '../runtime/wasm.js';
+import { accelerate, floatInput, floatTensor } from './accelerate.js';
+import { packGroupsA, packedABytes, runGemm } from './gemm-plan.js';
+import { planeGeometry, type Plane, type WindowAttributes } from './geometry.js';
+
+export interface ConvAttributes extends WindowAttributes {
+  group: number;
+  kernel_shape?: number[];
+}
+
+interface ConvShape {
+  x: Tensor<'float32'>;
+  w: Tensor<'float32'>;
+  bias?: Tensor<'float32'>;
+  batch: number;
+  channels: number;
+  filters: number;
+  groups: number;
+  plane: Plane;
+  outDims: number[];
+}
+
+/** The convolution's shape when this backend handles it, else undefined (the reference kernel runs and validates). */
+function convShape(inputs: KernelInputs, a: ConvAttributes): ConvShape | undefined {
+  const x = floatInput(inputs, 0);
+  const w = floatInput(inputs, 1);
+  const bias = floatInput(inputs, 2);
+  if (!x || !w || (inputs[2] != null && !bias)) return undefined;
+  const rank = x.dims.length;
+  if ((rank !== 3 && rank !== 4) || w.dims.length !== rank) return undefined;
+  const [batch, channels] = x.dims;
+  const filters = w.dims[0];
+  const groups = a.group;
+  if (!Number.isInteger(groups) || groups < 1 || channels % groups || filters % groups || w.dims[1] * groups !== channels) return undefined;
+  if (bias && (bias.dims.length !== 1 || bias.dims[0] !== filters)) return undefined;
+  const kernel = w.dims.slice(2);
+  if (a.kernel_shape && (a.kernel_shape.length !== kernel.length || a.kernel_shape.some((k, i) => k !== kernel[i]))) return undefined;
+  const plane = planeGeometry(x.dims.slice(2), kernel, a);
+  if (!plane || batch * channels * filters === 0 || shapeSize(x.dims) === 0) return undefined;
+  const outDims = [batch, filters, ...(rank === 4 ? [plane.outH, plane.outW] : [plane.outW])];
+  return { x, w, bias, batch, channels, filters, groups, plane, outDims };
+}
+
+export function convolve(inputs: KernelInputs, a: ConvAttributes, ctx: KernelContext, lo = -Infinity, hi = Infinity): Value[] | undefined {
+  const s = convShape(inputs, a);
+  if (!s) return undefined;
+  const { x, w, bias, plane: g } = s;
+  const outSize = shapeSize(s.outDims);
+  ctx.checkAllocation('float32', outSize);
+  const out = withScratch((scratch) => {
+    const f32 = () => wasmRuntime().f32();
+    const xAt = scratch.input(x.data);
+    const yAt = scratch.alloc(outSize * 4);
+    const biasAt = bias ? packedConstant('bias', bias, bias.size * 4, scratch, (at) => f32().set(bias.data, at >> 2)) : 0;
+    const outPlane = g.outH * g.outW;
+    if (s.groups === s.channels && s.filters === s.channels) {
+      const wAt = packedConstant('depthwise', w, w.size * 4, scratch, (at) => f32().set(w.data, at >> 2));
+      const job = writeJob([0, s.batch * s.channels, s.channels, g.H, g.W, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, g.dh, g.dw,
+        g.outH, g.outW, xAt, wAt, biasAt, yAt, lo, hi, 0, 0, 0], [19, 20]);
+      runJob('depthwiseJob', job, s.channels * outPlane * g.kh * g.kw > 1 << 16 ? activeThreads() : 1);
+    } else {
+      const m = s.filters / s.groups;
+      const k = (s.channels / s.groups) * g.kh * g.kw;
+      const packed = packedConstant('conv-a', w, packedABytes(m, k) * s.groups, scratch, (at) => {
+        const raw = scratch.input(w.data);
+        packGroupsA(at, raw, s.groups, m, k);
+      });
+      runGemm({
+        groups: s.batch * s.groups, aGroups: s.groups, M: m, N: outPlane, K: k, a: packed,
+        b: xAt, bGroupStride: (s.channels / s.groups) * g.H * g.W * 4, conv: g,
+        c: yAt, ldc: outPlane, cGroupStride: m * outPlane * 4, bias: biasAt, lo, hi,
+      }, scratch);
+    }
+    return readFloats(yAt, outSize);
+  });
+  return [floatTensor(out, s.outDims)];
+}
+
+export default accelerate('Conv', (inputs, a: ConvAttributes, ctx) => convolve(inputs, a, ctx));

@@ -1,0 +1,90 @@
+/**
+ * What a kernel call uses of the WebAssembly memory: scratch blocks freed when the call returns, copies of inputs in and
+ * outputs out, the job block, and packed constants kept across runs.
+ */
+import type { Tensor } from '@onnx-ts/core';
+import { JOB_AT, wasmRuntime } from './wasm.js';
+
+export class Scratch {
+  private readonly blocks: number[] = [];
+
+  alloc(bytes: number): number {
+    const at = wasmRuntime().heap.alloc(bytes);
+    this.blocks.push(at);
+    return at;
+  }
+
+  /** Copies float32 values into a new scratch block. */
+  input(values: Float32Array): number {
+    const at = this.alloc(values.length * 4);
+    wasmRuntime().f32().set(values, at >> 2);
+    return at;
+  }
+
+  releaseAll(): void {
+    const { heap } = wasmRuntime();
+    for (const at of this.blocks) heap.release(at);
+    this.blocks.length = 0;
+  }
+}
+
+/** Runs `body` with a scratch area that is released afterwards, whatever happens. */
+export function withScratch<T>(body: (scratch: Scratch) => T): T {
+  const scratch = new Scratch();
+  try {
+    return body(scratch);
+  } finally {
+    scratch.releaseAll();
+  }
+}
+
+/** A copy of `count` floats at `at` in a new Float32Array (the tensor a kernel returns). */
+export function readFloats(at: number, count: number): Float32Array {
+  return wasmRuntime().f32().slice(at >> 2, (at >> 2) + count);
+}
+
+/** Writes a job block (4-byte fields in declaration order; numbers listed in `floats` are stored as f32). */
+export function writeJob(fields: readonly number[], floats: readonly number[] = []): number {
+  const rt = wasmRuntime();
+  const i32 = rt.i32();
+  const f32 = rt.f32();
+  const base = JOB_AT >> 2;
+  fields.forEach((v, i) => {
+    i32[base + i] = v;
+  });
+  for (const i of floats) f32[base + i] = fields[i];
+  return JOB_AT;
+}
+
+interface Packed {
+  at: number;
+}
+
+const packedCaches = new Map<string, WeakMap<Tensor, Packed>>();
+const seenOnce = new Map<string, WeakSet<Tensor>>();
+const finalizer = new FinalizationRegistry<number>((at) => wasmRuntime().heap.release(at));
+
+/**
+ * The packed form of a constant tensor (a weight): built into scratch the first time a tensor is seen, and kept in the
+ * heap from the second time on (until the tensor is garbage collected), so weights are packed once while tensors that
+ * change every run do not pile up. `build` writes the packed data at the address it is given.
+ */
+export function packedConstant(kind: string, tensor: Tensor, bytes: number, scratch: Scratch, build: (at: number) => void): number {
+  let cache = packedCaches.get(kind);
+  if (!cache) packedCaches.set(kind, (cache = new WeakMap()));
+  const hit = cache.get(tensor);
+  if (hit) return hit.at;
+  let seen = seenOnce.get(kind);
+  if (!seen) seenOnce.set(kind, (seen = new WeakSet()));
+  if (!seen.has(tensor)) {
+    seen.add(tensor);
+    const at = scratch.alloc(bytes);
+    build(at);
+    return at;
+  }
+  const at = wasmRuntime().heap.alloc(bytes);
+  build(at);
+  cache.set(tensor, { at });
+  finalizer.register(tensor, at);
+  return at;
+}

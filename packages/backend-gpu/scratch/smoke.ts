@@ -1,0 +1,15 @@
+import { GraphBuilder, InferenceSession, Tensor, buildModel } from '@onnx-ts/core';
+import '@onnx-ts/backend-cpu-ref';
+import { gpuContext } from '../src/index.js';
+const g = new GraphBuilder();
+g.input('a', 'float32', [2, 3]); g.input('b', 'float32', [3]);
+const s = g.op('Add', ['a', 'b']);
+const r = g.op('Relu', [s]);
+const t = g.op('Tanh', [r]);
+g.output(t, 'float32');
+const session = await InferenceSession.create(buildModel(g.build()), { executionProviders: ['gpu'] });
+console.log(session.placement.map(p => p.backend));
+const out = await session.run({ a: new Tensor('float32', Float32Array.from([1, -2, 3, -4, 5, -6]), [2, 3]), b: new Tensor('float32', Float32Array.from([0.5, 0.5, 0.5]), [3]) });
+console.log(out[t]);
+const ctx = await gpuContext();
+console.log(ctx.label, ctx.hasF16, ctx.limits);

@@ -1,0 +1,12 @@
+import { GpuContext } from '../src/context.js';
+import { runShader } from '../src/program.js';
+const ctx = await GpuContext.create();
+console.log('ctx');
+const b = ctx.acquire(256);
+console.log('acq');
+await runShader(ctx, { label: 't', inputs: [], outputs: [{ name: 'y', kind: 'f32' }], params: { n: 'u32' }, workgroupSize: 64, main: 'if (gid < P.n) { y[gid] = f32(gid); }' }, [{ buffer: b }], { n: 10 }, [1, 1, 1]);
+console.log('dispatched');
+ctx.flush();
+console.log('flushed');
+const out = await ctx.read(b, 64);
+console.log(new Float32Array(out));
