@@ -15,12 +15,24 @@ export function kernelsOf(kernels: readonly KernelSpec<any>[], op: string): Kern
   return kernels.filter((k) => k.op === op && normalizeDomain(k.domain) === 'ai.onnx');
 }
 
+const fastRuns = new Map<string, number>();
+
+/** How many nodes of each op ran on this backend's own fast path (not on a wrapped kernel), in this thread. */
+export function fastPathCounts(): ReadonlyMap<string, number> {
+  return fastRuns;
+}
+
 /** Wraps each of `wrapped` (default: the reference kernels of `op`) with `fast`. */
 export function withFastPath(op: string, fast: FastPath, wrapped: readonly KernelSpec<any>[] = kernelsOf(cpuRef.kernels, op)): KernelSpec<any>[] {
   if (!wrapped.length) throw new Error(`backend-arm: no kernel of ${op} to fall back to`);
   return wrapped.map((inner) => ({
     ...inner,
-    run: (inputs: KernelInputs, attrs: any, ctx: KernelContext) => fast(inputs, attrs, ctx) ?? inner.run(inputs, attrs, ctx),
+    run: (inputs: KernelInputs, attrs: any, ctx: KernelContext) => {
+      const out = fast(inputs, attrs, ctx);
+      if (!out) return inner.run(inputs, attrs, ctx);
+      fastRuns.set(op, (fastRuns.get(op) ?? 0) + 1);
+      return out;
+    },
   }));
 }
 

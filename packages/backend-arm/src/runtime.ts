@@ -5,6 +5,7 @@
 import type { Tensor } from '@onnx-ts/core';
 import { armConfig } from './config.js';
 import { RELAXED_SIMD_WASM, SIMD_WASM } from './generated/kernels-wasm.js';
+import { multiply, packLeft, packRight } from './int-gemm.js';
 
 /** The exports of assembly/index.ts; every pointer is a byte offset into the module's memory. */
 export interface KernelExports {
@@ -266,7 +267,7 @@ export class Runtime {
   }
 }
 
-function decodeBase64(text: string): Uint8Array {
+function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
   const chars = atob(text);
   const out = new Uint8Array(chars.length);
   for (let i = 0; i < chars.length; i++) out[i] = chars.charCodeAt(i);
@@ -281,7 +282,42 @@ export function relaxedSimdSupported(): boolean {
   return relaxedValid;
 }
 
+/**
+ * Whether a runtime's GEMM gives the exact products of a small known case (uint8 × int8 with zero points, values
+ * that need the high plane). Relaxed SIMD was experimental in some engines (Node 20's V8 miscompiles
+ * i32x4.relaxed_dot_i8x16_i7x16_add_s on x86-64), so the relaxed build is checked before it is trusted.
+ */
+export function gemmSelfTest(rt: Runtime): boolean {
+  const m = 5;
+  const k = 37;
+  const n = 19;
+  const a = Uint8Array.from({ length: m * k }, (_, i) => (i * 97 + 13) % 256);
+  const b = Int8Array.from({ length: k * n }, (_, i) => ((i * 61 + 7) % 256) - 128);
+  const aZero = 131;
+  const bZeros = Int32Array.from({ length: n }, (_, j) => (j % 5) - 2);
+  return rt.withScratch((scratch) => {
+    const left = packLeft(rt, { at: scratch.put(a), signed: false, rows: m, cols: k, rowStride: k, colStride: 1 }, new Int32Array(m).fill(aZero), (bytes) => scratch.alloc(bytes), scratch);
+    const right = packRight(rt, { at: scratch.put(b), signed: true, rows: k, cols: n, rowStride: n, colStride: 1 }, bZeros, (bytes) => scratch.alloc(bytes), scratch);
+    const acc = multiply(rt, left, right, scratch);
+    for (let i = 0; i < m; i++) {
+      const row = rt.view(Int32Array, acc.at + i * acc.ldc, n);
+      for (let j = 0; j < n; j++) {
+        let sum = 0;
+        for (let t = 0; t < k; t++) sum += (a[i * k + t] - aZero) * (b[t * n + j] - bZeros[j]);
+        if (row[j] !== sum) return false;
+      }
+    }
+    return true;
+  });
+}
+
 let active: Runtime | undefined;
+let relaxedRejected = false;
+
+/** Whether the relaxed-SIMD build validated but failed the self-test, so the SIMD build runs instead. */
+export function relaxedSimdRejected(): boolean {
+  return relaxedRejected;
+}
 
 /** The runtime the kernels use, loaded on first use with the configured build. */
 export function runtime(): Runtime {
@@ -291,7 +327,13 @@ export function runtime(): Runtime {
   if (want === true && !supported) {
     throw new Error('backend-arm: relaxedSimd: true, but this engine does not support relaxed SIMD (Node 22+, or Node 20 with --experimental-wasm-relaxed-simd)');
   }
-  active = new Runtime(want === false || !supported ? 'simd' : 'relaxed-simd');
+  if (want !== false && supported) {
+    const relaxed = new Runtime('relaxed-simd');
+    relaxedRejected = !gemmSelfTest(relaxed);
+    if (!relaxedRejected) return (active = relaxed);
+    if (want === true) throw new Error('backend-arm: relaxedSimd: true, but this engine computes the relaxed-SIMD dot products wrongly (self-test failed)');
+  }
+  active = new Runtime('simd');
   return active;
 }
 

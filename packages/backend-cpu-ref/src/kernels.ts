@@ -7,8 +7,9 @@ import { kernels as recurrent } from './ops/recurrent/index.js';
 import { kernels as reduce } from './ops/reduce/index.js';
 import { kernels as sequence } from './ops/sequence/index.js';
 import { kernels as tensor } from './ops/tensor/index.js';
+import { kernels as training } from './ops/training/index.js';
 import { kernels as vision } from './ops/vision/index.js';
 
 export const kernels: readonly KernelSpec<any>[] = [
-  ...elementwise, ...tensor, ...reduce, ...nn, ...recurrent, ...vision, ...sequence, ...ml,
+  ...elementwise, ...tensor, ...reduce, ...nn, ...recurrent, ...vision, ...sequence, ...ml, ...training,
 ];

@@ -22,7 +22,7 @@ function run(op: string, opset: number, inputs: (Value | undefined)[], attrs: Re
   }));
   const node = { name: 'node', opType: op, domain: 'ai.onnx', inputs: [], outputs: [], attributes };
   const ctx: KernelContext = {
-    node, opset, outputCount: 2, outputUsed: [true, true],
+    node, opset, opsets: new Map([['ai.onnx', opset]]), outputCount: 2, outputUsed: [true, true],
     graph: { name: 'g', nodes: [node], inputs: [], outputs: [], initializers: new Map(), sparseInitializers: new Map(), valueInfo: [] },
     runGraph: async () => [],
     checkAllocation: () => undefined,

@@ -26,8 +26,15 @@ export interface GpuKernelSpec<S extends AttrSchema> {
   attrs?: S;
   /** Whether the WGSL kernel handles these inputs and attributes; when false cpu-ref runs the node. */
   supports?(inputs: KernelInputs, attrs: AttrValues<S>, ctx: GpuKernelContext): boolean | Promise<boolean>;
-  run(inputs: KernelInputs, attrs: AttrValues<S>, ctx: GpuKernelContext): Value[] | Promise<Value[]>;
+  run?(inputs: KernelInputs, attrs: AttrValues<S>, ctx: GpuKernelContext): Value[] | Promise<Value[]>;
+  /**
+   * Instead of supports + run: works out the node (output dims, walks) and returns the job that records its
+   * kernels, or undefined when cpu-ref must run it.
+   */
+  plan?(inputs: KernelInputs, attrs: AttrValues<S>, ctx: GpuKernelContext): GpuJob | undefined | Promise<GpuJob | undefined>;
 }
+
+export type GpuJob = () => Value[] | Promise<Value[]>;
 
 let contextSource: (() => Promise<GpuContext>) | undefined;
 
@@ -60,6 +67,15 @@ export async function runOnCpuRef(spec: { op: string; domain?: string }, inputs:
   return kernel.run(cpuInputs, attrs as never, ctx);
 }
 
+async function supported<S extends AttrSchema>(
+  spec: GpuKernelSpec<S>, inputs: KernelInputs, attrs: AttrValues<S>, ctx: GpuKernelContext,
+): Promise<GpuJob | undefined> {
+  if (!spec.run) throw new Error(`gpu: kernel ${spec.op} has neither run nor plan`);
+  if (spec.supports && !(await spec.supports(inputs, attrs, ctx))) return undefined;
+  const run = spec.run;
+  return () => run(inputs, attrs, ctx);
+}
+
 export function gpuKernel<S extends AttrSchema = Record<string, never>>(spec: GpuKernelSpec<S>): KernelSpec<S> {
   return defineKernel<S>({
     op: spec.op,
@@ -73,9 +89,10 @@ export function gpuKernel<S extends AttrSchema = Record<string, never>>(spec: Gp
       if (!contextSource) throw new Error('gpu: the backend is not initialized');
       const gpu = await contextSource();
       const gctx: GpuKernelContext = { ...ctx, gpu };
-      if (spec.supports && !(await spec.supports(inputs, attrs, gctx))) return runOnCpuRef(spec, inputs, attrs, ctx, gpu);
+      const job = spec.plan ? await spec.plan(inputs, attrs, gctx) : await supported(spec, inputs, attrs, gctx);
+      if (!job) return runOnCpuRef(spec, inputs, attrs, ctx, gpu);
       gpu.currentLabel = `${ctx.node.opType} '${ctx.node.name}'`;
-      return spec.run(inputs, attrs, gctx);
+      return job();
     },
   });
 }

@@ -2,6 +2,15 @@
 import type { KernelSpec } from '@onnx-ts/core';
 import { binaryKernels } from './ops/elementwise/binary.js';
 import { unaryKernels } from './ops/elementwise/unary.js';
+import { matmulKernels } from './ops/matmul/matmul.js';
+import { convKernels } from './ops/nn/conv.js';
+import { normKernels } from './ops/nn/norm.js';
+import { poolKernels } from './ops/nn/pool.js';
+import { softmaxKernels } from './ops/reduce/softmax.js';
 import { metadataKernels } from './ops/tensor/metadata.js';
+import { movementKernels } from './ops/tensor/movement.js';
 
-export const kernels: readonly KernelSpec<any>[] = [...unaryKernels, ...binaryKernels, ...metadataKernels];
+export const kernels: readonly KernelSpec<any>[] = [
+  ...unaryKernels, ...binaryKernels, ...metadataKernels, ...movementKernels, ...matmulKernels, ...convKernels,
+  ...poolKernels, ...normKernels, ...softmaxKernels,
+];

@@ -20,6 +20,8 @@ export type ParamValues = Record<string, number | readonly number[]>;
 export interface BufferDecl {
   name: string;
   kind: StorageKind;
+  /** Declared as an array of vec4 (for vector loads; the caller guarantees 4-element alignment). */
+  vec4?: boolean;
 }
 
 export interface ShaderSpec {
@@ -105,8 +107,8 @@ export function shaderSource(spec: ShaderSpec): string {
   if (buffers.some((b) => b.kind === 'f16') || /\bf16\b/.test(`${spec.header ?? ''}${spec.main}`)) lines.push('enable f16;');
   buffers.forEach((b, i) => {
     const access = i < spec.inputs.length ? 'read' : 'read_write';
-    const elem = b.kind === 'i64' ? 'i32' : b.kind;
-    lines.push(`@group(0) @binding(${i}) var<storage, ${access}> ${b.name}: array<${elem}>;`);
+    const scalar = b.kind === 'i64' ? 'i32' : b.kind;
+    lines.push(`@group(0) @binding(${i}) var<storage, ${access}> ${b.name}: array<${b.vec4 ? `vec4<${scalar}>` : scalar}>;`);
   });
   const layout = spec.params ? layoutParams(spec.params) : undefined;
   if (layout) {

@@ -52,6 +52,7 @@ interface Candidate {
 interface Step {
   node: Node;
   opset: number;
+  opsets: ReadonlyMap<string, number>;
   candidates: Candidate[];
   attrs: Map<KernelSpec<any>, unknown>;
   /** Local values whose last reader is this step. */
@@ -160,7 +161,7 @@ export class GraphPlan {
       const names = this.env.backends.filter((b) => b !== CORE_BACKEND).map((b) => b.name).join(', ');
       throw new Error(`${describeNode(node)}: no backend (${names}) implements ${node.domain === 'ai.onnx' ? '' : node.domain + '.'}${node.opType} at opset ${opset}`);
     }
-    const step: Step = { node, opset, candidates, attrs: new Map(), frees: [] };
+    const step: Step = { node, opset, opsets, candidates, attrs: new Map(), frees: [] };
     // Read the first choice's attributes now so a malformed node fails at load, not at run.
     this.attributesFor(step, candidates[0].kernels[0]);
     return step;
@@ -240,6 +241,7 @@ export class GraphPlan {
     const ctx: KernelContext = {
       node: { name: node.name, opType: node.opType, domain: node.domain },
       opset: step.opset,
+      opsets: step.opsets,
       outputCount: node.outputs.length,
       outputUsed: node.outputs.map((o) => o !== ''),
       graph: this.graph,

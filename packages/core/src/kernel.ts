@@ -9,6 +9,8 @@ export interface KernelContext {
   node: { name: string; opType: string; domain: string };
   /** The model's opset version for the node's domain. */
   opset: number;
+  /** Every domain's opset version in force for this node (the model's, or a function body's). */
+  opsets: ReadonlyMap<string, number>;
   /** How many outputs the node declares; `outputUsed[i]` is false for an omitted ('') output. */
   outputCount: number;
   outputUsed: readonly boolean[];

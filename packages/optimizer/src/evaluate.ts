@@ -23,14 +23,16 @@ export function isDeterministic(node: Node): boolean {
  * `maxBytes`.
  */
 export function evaluateNode(
-  node: Node, inputs: readonly (Tensor | undefined)[], opset: number, maxBytes: number, graph: Graph,
+  node: Node, inputs: readonly (Tensor | undefined)[], opsets: ReadonlyMap<string, number>, maxBytes: number, graph: Graph,
 ): Tensor[] | undefined {
   if (!isDeterministic(node)) return undefined;
+  const opset = opsets.get(node.domain) ?? 1;
   const kernel = pickKernel(kernelsFor(cpuRef, node.domain, node.opType, opset), inputs.map((t) => t?.type));
   if (!kernel) return undefined;
   const ctx: KernelContext = {
     node: { name: node.name, opType: node.opType, domain: node.domain },
     opset,
+    opsets,
     graph,
     outputCount: node.outputs.length,
     outputUsed: node.outputs.map((o) => o !== ''),

@@ -254,7 +254,11 @@ async function start(): Promise<void> {
   select.replaceChildren(...choices.map((c) => h('option', { value: c.name, disabled: !c.available }, c.available ? c.name : `${c.name} (not available here)`)));
   const preferred = choices.find((c) => c.available);
   if (preferred) select.value = preferred.name;
-  byId('backend-notes').textContent = failures.join(' ');
+  // Backends that use threads (cpu) can share memory with Web Workers only on a cross-origin isolated page.
+  const isolation = globalThis.crossOriginIsolated
+    ? `This page is cross-origin isolated: multi-threaded backends can use up to ${navigator.hardwareConcurrency} threads.`
+    : 'This page is not cross-origin isolated (no COOP/COEP headers), so backends run on one thread.';
+  byId('backend-notes').textContent = [isolation, ...failures].join(' ');
   document.body.dataset.ready = 'true';
   setStatus('idle', 'Open a model to start.');
 }

@@ -25,6 +25,7 @@ const RUN_TIMEOUT_MS = 180_000;
 
 let context: BrowserContext;
 let server: StaticServer;
+let isolatedServer: StaticServer;
 let profileDir: string;
 let dataRoot: string;
 
@@ -33,6 +34,7 @@ test.before(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: 'apt-get install -y chromium', or set CHROMIUM_PATH`);
   dataRoot = findDataRoot();
   server = await serveFolder(REPO);
+  isolatedServer = await serveFolder(REPO, { isolated: true });
   profileDir = mkdtempSync(join(tmpdir(), 'onnx-ts-chromium-'));
   // A persistent context is how playwright takes a user-data-dir of our choosing: a fresh, empty one.
   context = await chromium.launchPersistentContext(profileDir, {
@@ -47,15 +49,19 @@ test.before(async () => {
 test.after(async () => {
   await context?.close();
   await server?.close();
+  await isolatedServer?.close();
   if (profileDir) rmSync(profileDir, { recursive: true, force: true });
 });
 
-/** A page with the playground loaded and its backends listed; page errors fail the test. */
-async function openPlayground(): Promise<{ page: Page; pageErrors: string[] }> {
+/** A page with the playground loaded and its backends listed; uncaught errors and console errors are collected. */
+async function openPlayground(from: StaticServer = server): Promise<{ page: Page; pageErrors: string[] }> {
   const page = await context.newPage();
   const pageErrors: string[] = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
-  await page.goto(server.url + PLAYGROUND_PATH);
+  page.on('console', (m) => {
+    if (m.type() === 'error') pageErrors.push(`console: ${m.text()}`);
+  });
+  await page.goto(from.url + PLAYGROUND_PATH);
   await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
   return { page, pageErrors };
 }
@@ -105,11 +111,11 @@ function npyBytes(t: Tensor): Uint8Array {
  * Opens a light model with the file picker, checks the summary, runs it with the arange input on every backend the
  * page offers (cpu-ref last) and checks each output and timing chart; returns the page for a screenshot.
  */
-async function runLightModel(name: string): Promise<{ page: Page; pageErrors: string[] }> {
+async function runLightModel(name: string, from: StaticServer = server): Promise<{ page: Page; pageErrors: string[] }> {
   const c = lightCase(name);
   const { model, dataSets } = c.load();
   const expected = dataSets[0].outputs[0];
-  const { page, pageErrors } = await openPlayground();
+  const { page, pageErrors } = await openPlayground(from);
   await page.setInputFiles('#model-file', c.modelPath);
   await page.waitForSelector('#summary:not([hidden])');
   const facts = await page.$$eval('#model-facts dt, #model-facts dd', (nodes) => nodes.map((n) => n.textContent ?? ''));
@@ -121,12 +127,16 @@ async function runLightModel(name: string): Promise<{ page: Page; pageErrors: st
   await page.selectOption('#input-mode-0', 'arange');
   const backends = await enabledBackends(page);
   assert.ok(backends.includes('cpu-ref'), `cpu-ref is offered (offered: ${backends.join(', ')})`);
-  if (!backends.includes('cpu')) console.log(`  note: backend 'cpu' is not registered in the browser yet; ${name} ran on ${backends.join(', ')}`);
+  const unavailable = await page.$$eval('#backend option:disabled', (options) => options.map((o) => (o as HTMLOptionElement).value));
+  console.log(`  ${name}: runs on ${backends.join(', ')}${unavailable.length ? `; not available in this browser: ${unavailable.join(', ')}` : ''}`);
   for (const backend of [...backends.filter((b) => b !== 'cpu-ref'), 'cpu-ref']) {
     await run(page, backend);
     const got = await downloadOutput(page, 0);
     const mismatch = compareValues(got, expected, c.tolerance, `${name} on ${backend}`);
     assert.is(mismatch, undefined, mismatch);
+    console.log(`    ${await page.textContent('#status')}`);
+    // Nodes the backend has no kernel for fall back to cpu-ref, but the chosen one must have run some.
+    assert.match(await page.textContent('#timing-summary') ?? '', new RegExp(`Nodes placed: .*\\b${backend} \\d+`));
     const bars = await page.$$('#timing-chart rect.node-bar');
     assert.is(bars.length, model.graph.nodes.length, `timing chart has one bar per node on ${backend}`);
     assert.ok((await page.$$('#op-times rect.op-bar')).length > 0, 'op-type chart rendered');
@@ -151,7 +161,15 @@ test('densenet121 (light) with arange input matches its expected output on every
   await page.close();
 });
 
-test('a model dropped on the page runs with its input uploaded as .pb and as .npy', async () => {
+test('on a cross-origin isolated page (COOP/COEP) the page says so and densenet121 still matches', async () => {
+  const { page, pageErrors } = await runLightModel('test_densenet121', isolatedServer);
+  assert.ok(await page.evaluate(() => globalThis.crossOriginIsolated), 'the page is cross-origin isolated');
+  assert.match(await page.textContent('#backend-notes') ?? '', /is cross-origin isolated/);
+  assert.equal(pageErrors, []);
+  await page.close();
+});
+
+test('a model dropped on the page runs with its input uploaded as .pb, as .npy, and generated as arange', async () => {
   const dir = nodeTestDir(NODE_TEST);
   const modelBytes = readFileSync(join(dir, 'model.onnx'));
   const inputFile = join(dir, 'test_data_set_0', 'input_0.pb');
@@ -179,6 +197,15 @@ test('a model dropped on the page runs with its input uploaded as .pb and as .np
   await run(page, 'cpu-ref');
   const fromNpy = await downloadOutput(page, 0);
   assert.is(compareValues(fromNpy, expected, { rtol: 1e-3, atol: 1e-7 }, 'Relu with the .npy input'), undefined);
+
+  // The light models' outputs do not depend on their input (constant weights), so arange is checked here:
+  // element i of n is i/n, all non-negative, and Relu passes it through.
+  await page.selectOption('#input-mode-0', 'arange');
+  await run(page, 'cpu-ref');
+  const fromArange = await downloadOutput(page, 0);
+  const n = input.size;
+  const byHand = new Tensor('float32', Float32Array.from({ length: n }, (_, i) => i / n), input.dims);
+  assert.is(compareValues(fromArange, byHand, { rtol: 0, atol: 0 }, 'Relu of arange'), undefined);
   assert.equal(pageErrors, []);
   await page.close();
 });

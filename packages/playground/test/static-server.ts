@@ -19,7 +19,12 @@ export interface StaticServer {
   close(): Promise<void>;
 }
 
-export async function serveFolder(root: string): Promise<StaticServer> {
+/**
+ * Serves `root`; with `isolated` every response carries the COOP/COEP headers that make pages cross-origin isolated
+ * (SharedArrayBuffer, and so threads that share WebAssembly memory).
+ */
+export async function serveFolder(root: string, { isolated = false } = {}): Promise<StaticServer> {
+  const isolation = isolated ? { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' } : {};
   const base = resolve(root);
   const server: Server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://127.0.0.1').pathname);
@@ -31,7 +36,7 @@ export async function serveFolder(root: string): Promise<StaticServer> {
     try {
       if ((await stat(file)).isDirectory()) file = join(file, 'index.html');
       const body = await readFile(file);
-      res.writeHead(200, { 'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+      res.writeHead(200, { 'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store', ...isolation });
       res.end(body);
     } catch {
       res.writeHead(404).end(`not found: ${path}`);

@@ -32,7 +32,7 @@ function convInputs(inputs: KernelInputs, xAt: number, wAt: number, xZpAt: numbe
     if (!zp || !isScalar(zp)) return undefined;
     xZero = zp.data[0] as number;
   }
-  let wZeros = new Int32Array(g.outChannels);
+  let wZeros: Int32Array = new Int32Array(g.outChannels);
   if (!absent(inputs, wZpAt)) {
     const zp = tensorOf(inputs, wZpAt, [w.type]);
     if (!zp || !isScalarOrVector(zp, g.outChannels)) return undefined;

@@ -111,17 +111,20 @@ interface GemmAttributes {
   transB: number;
 }
 
-/** Adds beta·C, broadcast numpy-style over [m, n] (C of rank ≤ 2), in place. */
-function addScaledBias(y: Float32Array, m: number, n: number, c: Tensor, beta: number): boolean {
-  const dims = c.dims.length === 0 ? [1, 1] : c.dims.length === 1 ? [1, c.dims[0]] : c.dims;
-  if (dims.length !== 2 || (dims[0] !== 1 && dims[0] !== m) || (dims[1] !== 1 && dims[1] !== n)) return false;
+/** C's dims as a matrix that broadcasts to [m, n] (numpy-style, rank ≤ 2), or undefined. */
+function biasDims(c: Tensor, m: number, n: number): number[] | undefined {
+  const dims = c.dims.length === 0 ? [1, 1] : c.dims.length === 1 ? [1, c.dims[0]] : [...c.dims];
+  return dims.length === 2 && (dims[0] === 1 || dims[0] === m) && (dims[1] === 1 || dims[1] === n) ? dims : undefined;
+}
+
+/** Adds beta·C (C broadcast from `dims`) to y [m, n] in place. */
+function addScaledBias(y: Float32Array, m: number, n: number, c: Tensor, dims: number[], beta: number): void {
   const cv = c.data as Float32Array;
   const rowStep = dims[0] === 1 ? 0 : dims[1];
   const colStep = dims[1] === 1 ? 0 : 1;
   for (let i = 0; i < m; i++) {
     for (let j = 0; j < n; j++) y[i * n + j] += beta * cv[i * rowStep + j * colStep];
   }
-  return true;
 }
 
 const gemm = withFastPath('Gemm', (inputs: KernelInputs, attrs: GemmAttributes, ctx) => {
@@ -133,6 +136,8 @@ const gemm = withFastPath('Gemm', (inputs: KernelInputs, attrs: GemmAttributes, 
   if (k !== kb || m * n * k === 0) return undefined;
   const c = inputs[2];
   if (c !== undefined && c !== null && !(isTensor(c) && c.type === 'float32')) return undefined;
+  const cDims = isTensor(c) ? biasDims(c, m, n) : undefined;
+  if (isTensor(c) && !cDims) return undefined;
   ctx.checkAllocation('float32', m * n);
   const scales = combinedScales(a, b, n, attrs.alpha);
   const rt = runtime();
@@ -145,7 +150,7 @@ const gemm = withFastPath('Gemm', (inputs: KernelInputs, attrs: GemmAttributes, 
     });
     return rt.read(Float32Array, out, m * n);
   });
-  if (isTensor(c) && attrs.beta !== 0 && !addScaledBias(y, m, n, c, attrs.beta)) return undefined;
+  if (isTensor(c) && cDims && attrs.beta !== 0) addScaledBias(y, m, n, c, cDims, attrs.beta);
   return [new Tensor('float32', y, [m, n])];
 }, floatKernels('Gemm'));
 

@@ -11,6 +11,12 @@ import { accelerate, floatInput, floatTensor } from './accelerate.js';
 import { packGroupsA, packedABytes, runGemm } from './gemm-plan.js';
 import { planeGeometry, type Plane, type WindowAttributes } from './geometry.js';
 
+/**
+ * Output width from which the patches are packed straight from the image (stride 1): narrower rows make most NR-wide
+ * panels straddle two output rows, which the gather handles element by element.
+ */
+const DIRECT_PATCH_MIN_WIDTH = 24;
+
 export interface ConvAttributes extends WindowAttributes {
   group: number;
   kernel_shape?: number[];
@@ -73,11 +79,23 @@ export function convolve(inputs: KernelInputs, a: ConvAttributes, ctx: KernelCon
         const raw = scratch.input(w.data);
         packGroupsA(at, raw, s.groups, m, k);
       });
-      runGemm({
-        groups: s.batch * s.groups, aGroups: s.groups, M: m, N: outPlane, K: k, a: packed,
-        b: xAt, bGroupStride: (s.channels / s.groups) * g.H * g.W * 4, conv: g,
-        c: yAt, ldc: outPlane, cGroupStride: m * outPlane * 4, bias: biasAt, lo, hi,
-      }, scratch);
+      const groupChannels = s.channels / s.groups;
+      const common = { groups: s.batch * s.groups, aGroups: s.groups, M: m, N: outPlane, K: k, a: packed, c: yAt, ldc: outPlane, cGroupStride: m * outPlane * 4, bias: biasAt, lo, hi };
+      const pointwise = g.kh === 1 && g.kw === 1 && g.sh === 1 && g.sw === 1 && g.ph + g.pw + g.phEnd + g.pwEnd === 0;
+      if (pointwise) {
+        // A 1×1 convolution multiplies by the image itself: [channels] × [pixels].
+        runGemm({ ...common, b: xAt, bGroupStride: groupChannels * outPlane * 4, matrix: { rowStride: outPlane, colStride: 1 } }, scratch);
+      } else if (g.sw === 1 && g.outW >= DIRECT_PATCH_MIN_WIDTH) {
+        runGemm({ ...common, b: xAt, bGroupStride: groupChannels * g.H * g.W * 4, conv: g }, scratch);
+      } else {
+        // Strided or narrow outputs: the patches are gathered row by row first (im2col), then packed as a matrix.
+        const columns = scratch.alloc(common.groups * k * outPlane * 4);
+        const { im2col } = wasmRuntime().exports;
+        for (let p = 0; p < common.groups; p++) {
+          im2col(columns + p * k * outPlane * 4, xAt + p * groupChannels * g.H * g.W * 4, groupChannels, g.H, g.W, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, g.dh, g.dw, g.outH, g.outW);
+        }
+        runGemm({ ...common, b: columns, bGroupStride: k * outPlane * 4, matrix: { rowStride: outPlane, colStride: 1 } }, scratch);
+      }
     }
     return readFloats(yAt, outSize);
   });

@@ -17,6 +17,7 @@ const MAX_PAGES = 65536;
 /** The exports of src/assembly/index.ts; pointers and sizes are byte offsets into the memory. */
 export interface KernelExports {
   packA(dst: number, src: number, m: number, k: number, rowStride: number, colStride: number): void;
+  im2col(dst: number, x: number, c: number, h: number, w: number, kh: number, kw: number, sh: number, sw: number, ph: number, pw: number, dh: number, dw: number, outH: number, outW: number): void;
   clamp(x: number, y: number, n: number, lo: number, hi: number): void;
   binary(op: number, a: number, aStep: number, b: number, bStep: number, y: number, n: number): void;
   channelBinary(op: number, x: number, v: number, y: number, planes: number, c: number, size: number, operandFirst: boolean): void;

@@ -11,6 +11,8 @@ import type { Pass, PassContext } from './pass.js';
 
 /** Domains whose ops the reference backend runs. */
 const FOLDABLE_DOMAINS = new Set(['ai.onnx', 'ai.onnx.ml']);
+/** Quantized weights stay quantized: folding their DequantizeLinear would store them as floats again. */
+const NEVER_FOLDED = new Set(['DequantizeLinear']);
 
 /** Whether the facts already show an output above the size cap (so the node is not even run). */
 function tooLarge(ctx: PassContext, node: Node): boolean {
@@ -46,13 +48,13 @@ export const constantFolding: Pass = {
   run(ctx) {
     let changes = 0;
     for (const node of [...ctx.graph.nodes]) {
-      if (!FOLDABLE_DOMAINS.has(node.domain)) continue;
+      if (!FOLDABLE_DOMAINS.has(node.domain) || NEVER_FOLDED.has(node.opType)) continue;
       // A Constant node that defines a graph output is already as folded as it can be.
       if (node.opType === 'Constant' && node.outputs.some((o) => ctx.index.graphOutputs.has(o))) continue;
       const inputs = node.inputs.map((name) => (name ? ctx.index.constant(name) : undefined));
       if (node.inputs.some((name, i) => name && !inputs[i])) continue;
       if (tooLarge(ctx, node)) continue;
-      const values = evaluateNode(node, inputs, ctx.opset(node.domain), ctx.options.maxFoldBytes, ctx.graph);
+      const values = evaluateNode(node, inputs, ctx.model.opsetImports, ctx.options.maxFoldBytes, ctx.graph);
       if (!values) continue;
       installConstants(ctx, node, values);
       changes++;

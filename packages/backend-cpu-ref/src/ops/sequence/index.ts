@@ -1,7 +1,6 @@
 /**
  * Family C of the reference backend: sequence and optional values, signal processing, text, random generation,
- * losses, and the training optimizers of ai.onnx.preview.training. Gradient has no kernel: it needs automatic
- * differentiation of the graph, which a per-node interpreter does not have.
+ * losses, and the training optimizers of ai.onnx.preview.training (Gradient lives in ops/training).
  */
 import type { KernelSpec } from '@onnx-ts/core';
 import negativeLogLikelihoodLoss from './loss/negative-log-likelihood-loss.js';

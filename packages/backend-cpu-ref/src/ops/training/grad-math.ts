@@ -19,11 +19,11 @@ export const asFloat64 = (t: Tensor): Tensor => (t.type === 'float64' ? t : floa
 /** The same elements under other dims of the same size. */
 export const reshaped = (t: Tensor, dims: readonly number[]): Tensor => new Tensor(t.type, t.data, dims);
 
-/** The elements of `t` broadcast (numpy rules) to `dims`. */
+/** The elements of `t` broadcast (numpy rules) to `dims`, in a new array the caller may write to. */
 export function broadcastValues(t: Tensor, dims: readonly number[]): Float64Array {
   const values = valuesOf(t);
   const index = broadcastIndex(dims, t.dims);
-  if (!index) return values;
+  if (!index) return Float64Array.from(values);
   const out = new Float64Array(index.length);
   for (let i = 0; i < out.length; i++) out[i] = values[index[i]];
   return out;

@@ -4,7 +4,7 @@
  * an import cycle: that list includes Gradient).
  */
 import {
-  Tensor, describeNode, getBackend, normalizeDomain, pickKernel, readAttributes, subgraphsOf, toAttribute,
+  Tensor, describeNode, getBackend, kernelsFor, normalizeDomain, pickKernel, readAttributes, subgraphsOf, toAttribute,
   type Backend, type BuilderAttr, type KernelContext, type KernelInputs, type KernelSpec, type Node, type Value,
 } from '@onnx-ts/core';
 
@@ -14,24 +14,8 @@ export interface ResolvedNode {
   opset: number;
 }
 
-/**
- * Ops whose meaning changed at an opset without a change of attributes, so the attributes cannot tell which version a
- * node means: Softmax and its kin normalize all axes from `axis` (default 1) before 13, the single axis `axis`
- * (default -1) from 13.
- */
-const GROUPING_CHANGED_AT_13 = new Set(['Softmax', 'LogSoftmax', 'Hardmax']);
-
-function groupingIsUnambiguous(node: Node, rank: number): boolean {
-  const explicit = node.attributes.find((a) => a.name === 'axis')?.value as number | undefined;
-  const before13 = explicit ?? 1;
-  const from13 = explicit ?? -1;
-  const first = before13 < 0 ? before13 + rank : before13;
-  return first === rank - 1 && (from13 < 0 ? from13 + rank : from13) === rank - 1;
-}
-
 export class Replay {
   private readonly backend: Backend;
-  private readonly newestOpset = new Map<string, number>();
 
   constructor(private readonly ctx: KernelContext) {
     const backend = getBackend('cpu-ref');
@@ -39,34 +23,21 @@ export class Replay {
     this.backend = backend;
   }
 
-  /**
-   * The kernel of a node. The context gives Gradient only the opset of its own domain, not the model's imports of the
-   * domains it differentiates, so a node runs as the newest version whose attributes include the node's: attributes
-   * that later versions turned into inputs (axes, shape, ...) select the older kernel. Where the attributes cannot
-   * tell two meanings apart the node is refused rather than guessed.
-   */
+  /** The kernel of a node at the opset its model (or function) imports for the node's domain. */
   resolve(node: Node, inputs: KernelInputs): ResolvedNode {
     if (subgraphsOf(node).length > 0) {
       throw new Error(`Gradient: ${describeNode(node)} has a subgraph attribute; Gradient cannot recompute control flow`);
     }
-    const versions = this.backend.kernels
-      .filter((k) => normalizeDomain(k.domain) === node.domain && k.op === node.opType)
-      .sort((a, b) => b.since - a.since);
-    if (versions.length === 0) {
-      throw new Error(`Gradient: ${describeNode(node)}: the reference backend has no ${node.domain}.${node.opType} kernel`);
+    const opset = this.ctx.opsets.get(node.domain);
+    if (opset === undefined) throw new Error(`Gradient: ${describeNode(node)} uses domain '${node.domain}', which the model does not import`);
+    const candidates = kernelsFor(this.backend, node.domain, node.opType, opset);
+    if (candidates.length === 0) {
+      throw new Error(`Gradient: ${describeNode(node)}: the reference backend has no ${node.domain}.${node.opType} kernel at opset ${opset}`);
     }
-    const covering = versions.filter((k) => node.attributes.every((a) => k.attrs !== undefined && a.name in k.attrs));
     const types = inputs.map((v) => (v instanceof Tensor ? v.type : undefined));
-    const kernel = pickKernel(covering.length > 0 ? covering : versions, types);
+    const kernel = pickKernel(candidates, types);
     if (!kernel) throw new Error(`Gradient: ${describeNode(node)}: no kernel accepts input types (${types.map((t) => t ?? '-').join(', ')})`);
-    const first = inputs[0];
-    if (GROUPING_CHANGED_AT_13.has(node.opType) && first instanceof Tensor && !groupingIsUnambiguous(node, first.dims.length)) {
-      throw new Error(
-        `Gradient: ${describeNode(node)} normalizes different axes before and after opset 13 for a rank-${first.dims.length} ` +
-        'input, and Gradient is not told the model\'s ai.onnx opset; give it an axis that is the last axis',
-      );
-    }
-    return { kernel, opset: kernel.until ?? this.newest(node.domain) };
+    return { kernel, opset };
   }
 
   /** Runs a node of the differentiated graph on values of Gradient's choosing. */
@@ -75,6 +46,7 @@ export class Replay {
     const context: KernelContext = {
       node: { name: node.name, opType: node.opType, domain: node.domain },
       opset,
+      opsets: this.ctx.opsets,
       outputCount: node.outputs.length,
       outputUsed: node.outputs.map((o) => o !== ''),
       graph: this.ctx.graph,
@@ -101,18 +73,5 @@ export class Replay {
     };
     const [out] = await this.runNode(node, inputs, this.resolve(node, inputs));
     return out as Tensor;
-  }
-
-  /** The newest opset any reference kernel of the domain implements. */
-  private newest(domain: string): number {
-    let newest = this.newestOpset.get(domain);
-    if (newest === undefined) {
-      newest = 1;
-      for (const k of this.backend.kernels) {
-        if (normalizeDomain(k.domain) === domain) newest = Math.max(newest, k.until ?? k.since);
-      }
-      this.newestOpset.set(domain, newest);
-    }
-    return newest;
   }
 }

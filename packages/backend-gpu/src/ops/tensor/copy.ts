@@ -4,7 +4,7 @@
  * all instances of, and a fill. They copy elements without converting them, so every storage kind moves exactly;
  * int64 elements move as two 32-bit words.
  */
-import { stridesOf, type Tensor } from '@onnx-ts/core';
+import type { Tensor } from '@onnx-ts/core';
 import type { GpuContext } from '../../context.js';
 import { grid1d, runShader, type ParamValues } from '../../program.js';
 import { bufferBytes, bytesPerElement, toStorage, type StorageKind } from '../../storage.js';
@@ -67,11 +67,6 @@ export async function affineCopy(gpu: GpuContext, src: Tensor, dst: Tensor, walk
     workgroupSize: WORKGROUP,
     main: lines.join('\n'),
   }, [src, dst], values, grid1d(gpu, count, WORKGROUP));
-}
-
-/** The contiguous walk over all of `dims` (row-major strides). */
-export function contiguous(dims: readonly number[]): number[] {
-  return stridesOf(dims);
 }
 
 /** The 32-bit words one element of `value` (a one-element tensor) occupies in storage of `kind`. */

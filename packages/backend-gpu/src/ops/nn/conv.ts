@@ -1,0 +1,165 @@
+/**
+ * Conv over one or two spatial axes (1-D runs as 2-D of height 1):
+ * - depthwise (one input channel per group): a direct kernel, one invocation per output element;
+ * - otherwise an implicit GEMM per image and group, Y[m, p] = W[m, k]·im2col(X)[k, p], with the im2col element
+ *   computed in the B loader (zero in the padding), so no column matrix is ever stored. A 1×1 kernel with unit
+ *   strides and no padding reads X directly, with vec4 loads when the plane allows.
+ * Kernel, stride, pad and dilation are baked into the shader as constants; image sizes are parameters.
+ */
+import { attr, type KernelInputs, type KernelSpec, type Tensor } from '@onnx-ts/core';
+import type { GpuContext } from '../../context.js';
+import { gpuKernel, type GpuJob } from '../../define.js';
+import { grid1d, load, runShader, store, type BufferDecl } from '../../program.js';
+import { bytesPerElement } from '../../storage.js';
+import { allocTensor, kindOf } from '../../tensors.js';
+import { tensorAt } from '../args.js';
+import { tiledGemm } from '../matmul/tiled.js';
+import { as2d, placeWindow, type Window, type WindowAttrs } from './window.js';
+
+export const CONV_ATTRS = {
+  auto_pad: attr.string('NOTSET'),
+  dilations: attr.ints(),
+  group: attr.int(1),
+  kernel_shape: attr.ints(),
+  pads: attr.ints(),
+  strides: attr.ints(),
+};
+
+interface ConvProblem {
+  x: Tensor;
+  w: Tensor;
+  bias: Tensor | undefined;
+  group: number;
+  window: Window;
+  outDims: number[];
+}
+
+/** Checks the operands and places the window; undefined when the node is not a valid 1-D/2-D convolution. */
+function convProblem(gpu: GpuContext, inputs: KernelInputs, a: { group: number; kernel_shape?: number[] } & WindowAttrs): ConvProblem | undefined {
+  const x = tensorAt(inputs, 0);
+  const w = tensorAt(inputs, 1);
+  const bias = tensorAt(inputs, 2);
+  if (!x || !w || x.type !== w.type || (bias && bias.type !== x.type)) return undefined;
+  const rank = x.dims.length;
+  if ((rank !== 3 && rank !== 4) || w.dims.length !== rank) return undefined;
+  const [, C] = x.dims;
+  const [M, Cg] = w.dims;
+  const kernel = w.dims.slice(2);
+  if (a.kernel_shape && (a.kernel_shape.length !== kernel.length || a.kernel_shape.some((k, i) => k !== kernel[i]))) return undefined;
+  if (!(a.group >= 1) || C % a.group !== 0 || M % a.group !== 0 || Cg * a.group !== C) return undefined;
+  if (bias && (bias.dims.length !== 1 || bias.size !== M)) return undefined;
+  const window = placeWindow(x.dims.slice(2), kernel, a);
+  if (!window) return undefined;
+  const fits = [x, w].every((t) => t.size * bytesPerElement(kindOf(t, gpu)) <= gpu.limits.maxBindingBytes);
+  if (!fits) return undefined;
+  return { x, w, bias, group: a.group, window, outDims: [x.dims[0], M, ...window.grid] };
+}
+
+function depthwise(gpu: GpuContext, p: ConvProblem, y: Tensor, w: Window): Promise<void> {
+  const kind = kindOf(p.x, gpu);
+  const [KH, KW] = w.kernel;
+  const [sh, sw] = w.strides;
+  const [dh, dw] = w.dilations;
+  const [ph, pw] = w.padBegin;
+  const multiplier = p.outDims[1] / p.x.dims[1];
+  const inputs: BufferDecl[] = [{ name: 'x', kind }, { name: 'w', kind }];
+  if (p.bias) inputs.push({ name: 'b', kind });
+  const main = `
+  if (gid >= P.total) { return; }
+  let ow = gid % P.OW;
+  let oh = (gid / P.OW) % P.OH;
+  let nm = gid / (P.OW * P.OH);
+  let m = nm % P.M;
+  let c = nm / P.M * P.C + m / ${multiplier}u;
+  var acc = ${p.bias ? load(kind, 'b', 'm') : '0.0'};
+  for (var kh = 0u; kh < ${KH}u; kh++) {
+    let ih = i32(oh * ${sh}u + kh * ${dh}u) - ${ph};
+    if (ih < 0 || ih >= i32(P.H)) { continue; }
+    for (var kw = 0u; kw < ${KW}u; kw++) {
+      let iw = i32(ow * ${sw}u + kw * ${dw}u) - ${pw};
+      if (iw < 0 || iw >= i32(P.W)) { continue; }
+      acc += ${load(kind, 'x', '(c * P.H + u32(ih)) * P.W + u32(iw)')} * ${load(kind, 'w', `(m * ${KH}u + kh) * ${KW}u + kw`)};
+    }
+  }
+  ${store(y.type, kind, 'y', 'gid', 'acc')}`;
+  return runShader(gpu, {
+    label: 'Conv (depthwise)', inputs, outputs: [{ name: 'y', kind }],
+    params: { total: 'u32', OW: 'u32', OH: 'u32', M: 'u32', C: 'u32', H: 'u32', W: 'u32' },
+    workgroupSize: 64, main,
+  }, [p.x, p.w, ...(p.bias ? [p.bias] : []), y], {
+    total: y.size, OW: w.grid[1], OH: w.grid[0], M: p.outDims[1], C: p.x.dims[1], H: w.image[0], W: w.image[1],
+  }, grid1d(gpu, y.size, 64));
+}
+
+function implicitGemm(gpu: GpuContext, p: ConvProblem, y: Tensor, w: Window): Promise<void> {
+  const kind = kindOf(p.x, gpu);
+  const [KH, KW] = w.kernel;
+  const [sh, sw] = w.strides;
+  const [dh, dw] = w.dilations;
+  const [ph, pw] = w.padBegin;
+  const pointwise = KH === 1 && KW === 1 && sh === 1 && sw === 1 && ph === 0 && pw === 0 && w.padEnd.every((v) => v === 0);
+  const G = p.group;
+  const Mg = p.outDims[1] / G;
+  const Cg = p.x.dims[1] / G;
+  const K = Cg * KH * KW;
+  const plane = w.grid[0] * w.grid[1];
+  const vecA = K % 4 === 0;
+  const vecB = pointwise && plane % 4 === 0;
+  // batch = image * G + group; the image's group of channels starts at (image * C + group * Cg).
+  const xBase = '((batch / P.G) * P.C + (batch % P.G) * P.Cg)';
+  const loadB = pointwise
+    ? vecB
+      ? `fn load_b4(batch: u32, k: u32, n: u32) -> vec4<f32> { return vec4<f32>(x[((${xBase} + k) * P.HW + n) / 4u]); }`
+      : `fn load_b(batch: u32, k: u32, n: u32) -> f32 { return ${load(kind, 'x', `(${xBase} + k) * P.HW + n`)}; }`
+    : `fn load_b(batch: u32, k: u32, n: u32) -> f32 {
+  let c = k / ${KH * KW}u;
+  let r = k % ${KH * KW}u;
+  let ih = i32((n / P.OW) * ${sh}u + (r / ${KW}u) * ${dh}u) - ${ph};
+  let iw = i32((n % P.OW) * ${sw}u + (r % ${KW}u) * ${dw}u) - ${pw};
+  if (ih < 0 || iw < 0 || ih >= i32(P.H) || iw >= i32(P.W)) { return 0.0; }
+  return ${load(kind, 'x', `((${xBase} + c) * P.H + u32(ih)) * P.W + u32(iw)`)};
+}`;
+  const mGlobal = '(batch % P.G) * P.Mg + m';
+  const functions = [
+    vecA
+      ? `fn load_a4(batch: u32, m: u32, k: u32) -> vec4<f32> { return vec4<f32>(w[((${mGlobal}) * P.K + k) / 4u]); }`
+      : `fn load_a(batch: u32, m: u32, k: u32) -> f32 { return ${load(kind, 'w', `(${mGlobal}) * P.K + k`)}; }`,
+    loadB,
+    `fn store_c(batch: u32, m: u32, n: u32, v: f32) {
+  let mg = ${mGlobal};
+  ${store(y.type, kind, 'y', '((batch / P.G) * P.M + mg) * P.OHW + n', p.bias ? `v + ${load(kind, 'b', 'mg')}` : 'v')}
+}`,
+  ].join('\n');
+  const inputs: BufferDecl[] = [{ name: 'x', kind, vec4: vecB }, { name: 'w', kind, vec4: vecA }];
+  if (p.bias) inputs.push({ name: 'b', kind });
+  return tiledGemm(gpu, {
+    label: pointwise ? 'Conv (1x1)' : 'Conv',
+    inputs, outputs: [{ name: 'y', kind }],
+    params: { G: 'u32', C: 'u32', Cg: 'u32', M: 'u32', Mg: 'u32', H: 'u32', W: 'u32', HW: 'u32', OW: 'u32', OHW: 'u32' },
+    functions, vec4A: vecA, vec4B: vecB,
+  }, [p.x, p.w, ...(p.bias ? [p.bias] : []), y], {
+    G, C: p.x.dims[1], Cg, M: p.outDims[1], Mg, H: w.image[0], W: w.image[1], HW: w.image[0] * w.image[1], OW: w.grid[1], OHW: plane,
+  }, Mg, plane, K, p.x.dims[0] * G);
+}
+
+function convPlan(gpu: GpuContext, p: ConvProblem): GpuJob {
+  return async () => {
+    const y = allocTensor(gpu, p.x.type, p.outDims);
+    if (y.size === 0) return [y];
+    const w = as2d(p.window);
+    const C = p.x.dims[1];
+    if (p.group === C && p.group > 1) await depthwise(gpu, p, y, w);
+    else await implicitGemm(gpu, p, y, w);
+    return [y];
+  };
+}
+
+export const convKernels: KernelSpec<any>[] = [
+  gpuKernel({
+    op: 'Conv', since: 1, dtypes: ['float32', 'float16'], attrs: CONV_ATTRS,
+    plan: (inputs, a, { gpu }) => {
+      const p = convProblem(gpu, inputs, a);
+      return p && convPlan(gpu, p);
+    },
+  }),
+];
