@@ -38,37 +38,41 @@ export function rowsI16(src: usize, rows: i32, k: i32, srcStride: i32, signed: b
 export function packI16(src: usize, k: i32, n: i32, rowStride: i32, colStride: i32, signed: bool, zp: usize, dst: usize, kPad: i32): void {
   const panels = (n + 7) >> 3;
   const panelBytes = <usize>(kPad >> 1) * 32;
-  memory.fill(dst, 0, <usize>panels * panelBytes);
   for (let j = 0; j < panels; j++) {
     const c0 = j << 3;
-    const full = c0 + 8 <= n && colStride == 1;
     const base = dst + <usize>j * panelBytes;
-    let zv = i16x8.splat(0);
-    if (full) {
-      zv = i16x8.narrow_i32x4_s(v128.load(zp + (<usize>c0 << 2)), v128.load(zp + (<usize>c0 << 2), 16));
-    }
-    for (let kk = 0; kk < k; kk += 2) {
-      const out = base + <usize>(kk >> 1) * 32;
-      if (full && kk + 1 < k) {
+    if (c0 + 8 <= n && colStride == 1) {
+      const zv = i16x8.narrow_i32x4_s(v128.load(zp + (<usize>c0 << 2)), v128.load(zp + (<usize>c0 << 2), 16));
+      for (let kk = 0; kk < kPad; kk += 2) {
+        const out = base + <usize>(kk >> 1) * 32;
         const p0 = src + <usize>kk * rowStride + c0;
-        const r0b = v128.load64_zero(p0), r1b = v128.load64_zero(p0 + rowStride);
-        const r0 = i16x8.sub(signed ? i16x8.extend_low_i8x16_s(r0b) : i16x8.extend_low_i8x16_u(r0b), zv);
-        const r1 = i16x8.sub(signed ? i16x8.extend_low_i8x16_s(r1b) : i16x8.extend_low_i8x16_u(r1b), zv);
+        const r0 = kk < k ? widen8(p0, signed, zv) : i16x8.splat(0);
+        const r1 = kk + 1 < k ? widen8(p0 + rowStride, signed, zv) : i16x8.splat(0);
         v128.store(out, i16x8.shuffle(r0, r1, 0, 8, 1, 9, 2, 10, 3, 11));
         v128.store(out, i16x8.shuffle(r0, r1, 4, 12, 5, 13, 6, 14, 7, 15), 16);
-        continue;
       }
-      const last = min(n - c0, 8);
-      for (let dk = 0; dk < 2 && kk + dk < k; dk++) {
-        const row = src + <usize>(kk + dk) * rowStride;
-        for (let t = 0; t < last; t++) {
-          const col = c0 + t;
-          const v = byteAt(row + <usize>col * colStride, signed) - load<i32>(zp + (<usize>col << 2));
-          store<i16>(out + <usize>((t >> 2) << 4) + <usize>(((t & 3) << 1) + dk) * 2, <i16>v);
-        }
+      continue;
+    }
+    memory.fill(base, 0, panelBytes);
+    const last = min(n - c0, 8);
+    for (let kk = 0; kk < k; kk++) {
+      const row = src + <usize>kk * rowStride;
+      const out = base + <usize>(kk >> 1) * 32 + <usize>((kk & 1) << 1);
+      for (let t = 0; t < last; t++) {
+        const col = c0 + t;
+        const v = byteAt(row + <usize>col * colStride, signed) - load<i32>(zp + (<usize>col << 2));
+        store<i16>(out + <usize>((t >> 2) << 4) + <usize>((t & 3) << 2), <i16>v);
       }
     }
   }
+}
+
+/** Eight bytes at p widened to i16 minus the zero points zv. */
+// @ts-ignore: decorator
+@inline
+function widen8(p: usize, signed: bool, zv: v128): v128 {
+  const b = v128.load64_zero(p);
+  return i16x8.sub(signed ? i16x8.extend_low_i8x16_s(b) : i16x8.extend_low_i8x16_u(b), zv);
 }
 
 /**

@@ -1,29 +1,79 @@
 // Element-wise quantization kernels: requantizing int32 accumulators, scaling them to float, QuantizeLinear,
 // DequantizeLinear and the range scan of DynamicQuantizeLinear.
 
-/** How a per-element parameter is indexed: one value, one per row, one per column. */
-const PER_TENSOR = 0;
+/** How a parameter of an epilogue is indexed: one value (0), one per row (1), one per column (2). */
 const PER_ROW = 1;
+
+const PER_COLUMN = 2;
 
 // @ts-ignore: decorator
 @inline
-function paramIndex(mode: i32, i: i32, j: i32): usize {
-  return <usize>(mode == PER_TENSOR ? 0 : mode == PER_ROW ? i : j);
+function lowHalfToF64(v: v128): v128 {
+  return f64x2.convert_low_i32x4_s(v);
+}
+
+// @ts-ignore: decorator
+@inline
+function highHalfToF64(v: v128): v128 {
+  return f64x2.convert_low_i32x4_s(i32x4.shuffle(v, v, 2, 3, 0, 1));
+}
+
+// @ts-ignore: decorator
+@inline
+function paramPair(p: usize, mode: i32, rowValue: f64, j: i32): v128 {
+  return mode == PER_COLUMN ? v128.load(p + (<usize>j << 3)) : f64x2.splat(rowValue);
+}
+
+// @ts-ignore: decorator
+@inline
+function rowParam(p: usize, mode: i32, i: i32): f64 {
+  return mode == PER_COLUMN ? 0 : load<f64>(p + (mode == PER_ROW ? <usize>i << 3 : 0));
+}
+
+/** Four accumulators (+ bias) times their multipliers plus zp, rounded half to even and clamped, as int32 lanes. */
+// @ts-ignore: decorator
+@inline
+function requantize4(acc: v128, m01: v128, m23: v128, vz: v128, vlo: v128, vhi: v128): v128 {
+  const r01 = f64x2.min(f64x2.max(f64x2.nearest(f64x2.add(f64x2.mul(lowHalfToF64(acc), m01), vz)), vlo), vhi);
+  const r23 = f64x2.min(f64x2.max(f64x2.nearest(f64x2.add(f64x2.mul(highHalfToF64(acc), m23), vz)), vlo), vhi);
+  // trunc_sat turns a NaN (zero or infinite scales) into 0, as storing NaN into an integer array does.
+  return i32x4.shuffle(i32x4.trunc_sat_f64x2_s_zero(r01), i32x4.trunc_sat_f64x2_s_zero(r23), 0, 1, 4, 5);
 }
 
 /**
  * Requantizes int32 accumulators: out[i][j] = clamp(round_half_even((c[i][j] + bias) · mult + zp), lo, hi) as
- * bytes, with bias (int32), mult (f64) and zp (f64) each per tensor, row or column (their modes). c: rows of stride
- * ldc bytes; out: rows of outStride bytes.
+ * bytes. bias (int32) is per row, per column or absent (0); mult (f64) per tensor, row or column; zp one f64.
+ * c: rows of stride ldc bytes; out: rows of outStride bytes. Computed in f64, as the reference does.
  */
-export function requantize(c: usize, ldc: i32, m: i32, n: i32, bias: usize, biasMode: i32, mult: usize, multMode: i32, zp: usize, zpMode: i32, lo: f64, hi: f64, out: usize, outStride: i32): void {
+export function requantize(c: usize, ldc: i32, m: i32, n: i32, bias: usize, biasMode: i32, mult: usize, multMode: i32, zp: f64, lo: f64, hi: f64, out: usize, outStride: i32): void {
+  const vz = f64x2.splat(zp), vlo = f64x2.splat(lo), vhi = f64x2.splat(hi);
+  const signed = lo < 0;
   for (let i = 0; i < m; i++) {
     const row = c + <usize>i * ldc;
     const o = out + <usize>i * outStride;
-    for (let j = 0; j < n; j++) {
-      const acc = load<i32>(row + (<usize>j << 2)) + (bias ? load<i32>(bias + (paramIndex(biasMode, i, j) << 2)) : 0);
-      const v = min(max(nearest(<f64>acc * load<f64>(mult + (paramIndex(multMode, i, j) << 3)) + load<f64>(zp + (paramIndex(zpMode, i, j) << 3))), lo), hi);
-      // A NaN (zero or infinite scales) stores 0, as storing NaN into an integer array does.
+    const rowMult = rowParam(mult, multMode, i);
+    const rowBias = bias && biasMode == PER_ROW ? load<i32>(bias + (<usize>i << 2)) : 0;
+    const colBias = bias != 0 && biasMode == PER_COLUMN;
+    const vb = i32x4.splat(rowBias);
+    let j = 0;
+    for (; j + 16 <= n; j += 16) {
+      let q0 = i32x4.splat(0), q1 = i32x4.splat(0), q2 = i32x4.splat(0), q3 = i32x4.splat(0);
+      for (let t = 0; t < 4; t++) {
+        const jj = j + (t << 2);
+        let acc = i32x4.add(v128.load(row + (<usize>jj << 2)), colBias ? v128.load(bias + (<usize>jj << 2)) : vb);
+        const q = requantize4(acc, paramPair(mult, multMode, rowMult, jj), paramPair(mult, multMode, rowMult, jj + 2), vz, vlo, vhi);
+        if (t == 0) q0 = q;
+        else if (t == 1) q1 = q;
+        else if (t == 2) q2 = q;
+        else q3 = q;
+      }
+      const h0 = i16x8.narrow_i32x4_s(q0, q1), h1 = i16x8.narrow_i32x4_s(q2, q3);
+      v128.store(o + j, signed ? i8x16.narrow_i16x8_s(h0, h1) : i8x16.narrow_i16x8_u(h0, h1));
+    }
+    for (; j < n; j++) {
+      const b = colBias ? load<i32>(bias + (<usize>j << 2)) : rowBias;
+      const mj = multMode == PER_COLUMN ? load<f64>(mult + (<usize>j << 3)) : rowMult;
+      const v = min(max(nearest(<f64>(load<i32>(row + (<usize>j << 2)) + b) * mj + zp), lo), hi);
       store<u8>(o + j, <u8>(isNaN(v) ? 0 : <i32>v));
     }
   }
@@ -31,16 +81,33 @@ export function requantize(c: usize, ldc: i32, m: i32, n: i32, bias: usize, bias
 
 /**
  * Scales int32 accumulators to float32: out[i][j] = c[i][j] · scale + bias, scale (f64) per tensor, row or column,
- * bias (f32) per row or column or absent. Computed in f64, rounded once.
+ * bias (f32) per row or column or absent (0). Computed in f64, rounded once.
  */
 export function scaleToFloat(c: usize, ldc: i32, m: i32, n: i32, scale: usize, scaleMode: i32, bias: usize, biasMode: i32, out: usize, outStride: i32): void {
   for (let i = 0; i < m; i++) {
     const row = c + <usize>i * ldc;
     const o = out + <usize>i * outStride;
-    for (let j = 0; j < n; j++) {
-      let v = <f64>load<i32>(row + (<usize>j << 2)) * load<f64>(scale + (paramIndex(scaleMode, i, j) << 3));
-      if (bias) v += <f64>load<f32>(bias + (paramIndex(biasMode, i, j) << 2));
-      store<f32>(o + (<usize>j << 2), <f32>v);
+    const rowScale = rowParam(scale, scaleMode, i);
+    const rowBias: f64 = bias && biasMode == PER_ROW ? <f64>load<f32>(bias + (<usize>i << 2)) : 0;
+    const colBias = bias != 0 && biasMode == PER_COLUMN;
+    const vb = f64x2.splat(rowBias);
+    let j = 0;
+    for (; j + 4 <= n; j += 4) {
+      const acc = v128.load(row + (<usize>j << 2));
+      let b01 = vb, b23 = vb;
+      if (colBias) {
+        const bv = v128.load(bias + (<usize>j << 2));
+        b01 = f64x2.promote_low_f32x4(bv);
+        b23 = f64x2.promote_low_f32x4(i32x4.shuffle(bv, bv, 2, 3, 0, 1));
+      }
+      const y01 = f64x2.add(f64x2.mul(lowHalfToF64(acc), paramPair(scale, scaleMode, rowScale, j)), b01);
+      const y23 = f64x2.add(f64x2.mul(highHalfToF64(acc), paramPair(scale, scaleMode, rowScale, j + 2)), b23);
+      v128.store(o + (<usize>j << 2), i32x4.shuffle(f32x4.demote_f64x2_zero(y01), f32x4.demote_f64x2_zero(y23), 0, 1, 4, 5));
+    }
+    for (; j < n; j++) {
+      const sj = scaleMode == PER_COLUMN ? load<f64>(scale + (<usize>j << 3)) : rowScale;
+      const bj: f64 = colBias ? <f64>load<f32>(bias + (<usize>j << 2)) : rowBias;
+      store<f32>(o + (<usize>j << 2), <f32>(<f64>load<i32>(row + (<usize>j << 2)) * sj + bj));
     }
   }
 }

@@ -20,7 +20,7 @@ export interface KernelExports {
   rowsI8(src: number, rows: number, k: number, srcStride: number, signed: number, dst: number, dstStride: number, kPad: number, rowSum: number): void;
   packI8(src: number, k: number, n: number, rowStride: number, colStride: number, signed: number, cb: number, lo: number, hi: number, kPad: number, colSum: number): number;
   im2col(x: number, h: number, w: number, offsets: number, kTotal: number, sh: number, sw: number, pt: number, pl: number, ow: number, p0: number, count: number, pad: number, dst: number, dstStride: number): void;
-  requantize(c: number, ldc: number, m: number, n: number, bias: number, biasMode: number, mult: number, multMode: number, zp: number, zpMode: number, lo: number, hi: number, out: number, outStride: number): void;
+  requantize(c: number, ldc: number, m: number, n: number, bias: number, biasMode: number, mult: number, multMode: number, zp: number, lo: number, hi: number, out: number, outStride: number): void;
   scaleToFloat(c: number, ldc: number, m: number, n: number, scale: number, scaleMode: number, bias: number, biasMode: number, out: number, outStride: number): void;
   copyRows(c: number, ldc: number, m: number, n: number, out: number, outStride: number): void;
   quantize(x: number, outer: number, d: number, inner: number, scale: number, zp: number, lo: number, hi: number, y: number): void;
@@ -46,14 +46,14 @@ class BlockAllocator {
   private readonly freeRanges: { start: number; size: number }[] = [];
   private readonly live = new Map<number, number>();
 
-  constructor(private readonly memory: WebAssembly.Memory, start: number) {
-    const first = Math.ceil(start / ALIGN) * ALIGN;
-    const end = memory.buffer.byteLength;
-    if (end > first) this.freeRanges.push({ start: first, size: end - first });
-    this.top = Math.max(first, end);
-  }
+  /** First address the allocator hands out (after the module's static data). */
+  private readonly first: number;
 
-  private top: number;
+  constructor(private readonly memory: WebAssembly.Memory, start: number) {
+    this.first = Math.ceil(start / ALIGN) * ALIGN;
+    const end = memory.buffer.byteLength;
+    if (end > this.first) this.freeRanges.push({ start: this.first, size: end - this.first });
+  }
 
   allocate(bytes: number): number {
     if (!Number.isFinite(bytes) || bytes < 0) throw new Error(`backend-arm: invalid allocation of ${bytes} bytes`);
@@ -97,20 +97,21 @@ class BlockAllocator {
 
   /** Grows the memory so that a free range at its end holds `size` bytes; returns that range's index. */
   private extend(size: number): number {
+    const end = this.memory.buffer.byteLength;
     const last = this.freeRanges[this.freeRanges.length - 1];
-    const tail = last && last.start + last.size === this.top ? last : undefined;
-    const missing = size - (tail?.size ?? 0);
-    const current = this.memory.buffer.byteLength / PAGE;
+    const tail = last && last.start + last.size === end ? last : undefined;
+    const start = tail ? tail.start : Math.max(end, this.first);
+    const missing = start + size - end;
+    const current = end / PAGE;
     // Grow by at least a quarter of the current size: fewer grows, each of which detaches every view.
     const pages = Math.max(Math.ceil(missing / PAGE), Math.ceil(current / 4));
     if (current + pages > MAX_PAGES) {
       throw new Error(`backend-arm: WebAssembly memory limit reached (4 GiB): ${size} more bytes needed, ${this.liveBytes()} in use`);
     }
     this.memory.grow(pages);
-    const added = pages * PAGE;
-    this.top += added;
-    if (tail) tail.size += added;
-    else this.freeRanges.push({ start: this.top - added, size: added });
+    const newEnd = this.memory.buffer.byteLength;
+    if (tail) tail.size = newEnd - tail.start;
+    else this.freeRanges.push({ start, size: newEnd - start });
     return this.freeRanges.length - 1;
   }
 }

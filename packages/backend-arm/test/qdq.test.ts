@@ -108,4 +108,23 @@ test('float32 Conv without DequantizeLinear inputs runs on the wrapped float ker
   expectClose(arm.outputs[0], ref.outputs[0], 'float Conv', 1e-5, 1e-4);
 });
 
+test('DequantizeLinear → Relu → QuantizeLinear stays quantized and matches the reference', async () => {
+  const next = rng(800);
+  const g = new GraphBuilder('relu');
+  g.input('q', 'uint8', [2, 300]);
+  const scale = g.initializer('s', scalar('float32', 0.037));
+  const zero = g.initializer('z', scalar('uint8', 117));
+  const relu = g.op('Relu', [g.op('DequantizeLinear', ['q', scale, zero])]);
+  g.output(relu);
+  g.output(g.op('QuantizeLinear', [relu, scale, zero]));
+  const model = buildModel(g.build(), { 'ai.onnx': 13 });
+  const feeds = { q: randomBytes(next, 'uint8', [2, 300]) };
+  const before = [fastPathCounts().get('Relu') ?? 0, fastPathCounts().get('QuantizeLinear') ?? 0];
+  const arm = await runOn(model, feeds, 'arm');
+  const ref = await runOn(model, feeds, 'cpu-ref');
+  assert.ok((fastPathCounts().get('Relu') ?? 0) > before[0] && (fastPathCounts().get('QuantizeLinear') ?? 0) > before[1]);
+  expectClose(arm.outputs[0], ref.outputs[0], 'Relu output');
+  expectClose(arm.outputs[1], ref.outputs[1], 'requantized Relu output');
+});
+
 test.run();

@@ -62,12 +62,21 @@ interface UniformChunk {
   staging: Uint8Array<ArrayBuffer>;
 }
 
+/** Whether the adapter executes shaders on the CPU (Mesa's llvmpipe/lavapipe, SwiftShader, a fallback adapter). */
+function runsOnCpu(adapter: GPUAdapter): boolean {
+  const i = adapter.info as GPUAdapterInfo & { isFallbackAdapter?: boolean };
+  const text = `${i.vendor} ${i.architecture} ${i.device} ${i.description}`.toLowerCase();
+  return i.isFallbackAdapter === true || /llvmpipe|lavapipe|swiftshader|software/.test(text);
+}
+
 export class GpuContext {
   readonly label: string;
   readonly hasF16: boolean;
   readonly limits: KernelLimits;
   /** What names the work being recorded in error messages (the node the running kernel belongs to). */
   currentLabel = '';
+  /** Which kernel forms to use; chosen from the adapter, changeable for tests and benchmarks. */
+  readonly tuning: { registerGemm: boolean };
   private readonly free = new Map<number, GPUBuffer[]>();
   private freeBytes = 0;
   private readonly staging = new Map<number, GPUBuffer[]>();
@@ -107,6 +116,7 @@ export class GpuContext {
       storageOffsetAlignment: l.minStorageBufferOffsetAlignment,
     };
     this.uniformAlign = l.minUniformBufferOffsetAlignment;
+    this.tuning = { registerGemm: runsOnCpu(adapter) };
     device.addEventListener('uncapturederror', (e) => {
       this.errors.push(`uncaptured ${(e as GPUUncapturedErrorEvent).error.constructor.name}: ${(e as GPUUncapturedErrorEvent).error.message}`);
     });
@@ -255,20 +265,27 @@ export class GpuContext {
   }
 
   private async compile(label: string, code: string, bindings: readonly BindingKind[]): Promise<Program> {
+    // Its own error scope, so a bad shader is reported here and not in the batch being recorded.
+    this.device.pushErrorScope('validation');
     const module = this.device.createShaderModule({ label, code });
     const layout = this.layoutFor(bindings);
+    let pipeline: GPUComputePipeline | undefined;
+    let failure = '';
     try {
-      const pipeline = await this.device.createComputePipelineAsync({
+      pipeline = await this.device.createComputePipelineAsync({
         label,
         layout: this.device.createPipelineLayout({ bindGroupLayouts: [layout] }),
         compute: { module, entryPoint: 'main' },
       });
-      return { pipeline, layout, bindings, label };
     } catch (e) {
-      const info = await module.getCompilationInfo();
-      const messages = info.messages.map((m) => `${m.type} at line ${m.lineNum}:${m.linePos}: ${m.message}`).join('\n');
-      throw new Error(`gpu: kernel '${label}' failed to compile: ${(e as Error).message}${messages ? `\n${messages}` : ''}\n--- WGSL ---\n${code}`);
+      failure = (e as Error).message;
     }
+    const scoped = await this.device.popErrorScope();
+    if (pipeline && !scoped) return { pipeline, layout, bindings, label };
+    const info = await module.getCompilationInfo();
+    const source = code.split('\n');
+    const messages = info.messages.map((m) => `${m.type} at line ${m.lineNum}: ${m.message}\n  > ${source[m.lineNum - 1] ?? ''}`).join('\n');
+    throw new Error(`gpu: kernel '${label}' failed to compile: ${messages || scoped?.message || failure}`);
   }
 
   // ---- recording ----

@@ -1,13 +1,14 @@
 /** The onnx-ts command line. */
 import { Command, Option } from 'commander';
 import { benchCommand } from './commands/bench.js';
-import { conformanceCommand, installedBackends } from './commands/conformance.js';
+import { conformanceCommand } from './commands/conformance.js';
 import { demoCommand } from './commands/demo.js';
 import { diffCommand } from './commands/diff.js';
 import { inspectCommand } from './commands/inspect.js';
+import { registerOptimizerCommands } from './commands/optimizer.js';
 import { profileCommand } from './commands/profile.js';
 import { runCommand } from './commands/run.js';
-import { backendList } from './lib/backends.js';
+import { availableBackends, backendList } from './lib/backends.js';
 import { CliError } from './lib/errors.js';
 import { exitQuietlyOnClosedPipe, fail } from './lib/fail.js';
 import { collect } from './lib/inputs.js';
@@ -109,9 +110,11 @@ export function buildProgram(): Command {
     .option('--check', 'exit 1 on a new failure or an unexpected pass')
     .option('--quiet', 'no progress output')
     .action(async (opts) => {
-      const backends = opts.allBackends ? await installedBackends() : opts.backend;
+      const backends = opts.allBackends ? await availableBackends() : opts.backend;
       process.exitCode = await conformanceCommand({ ...opts, backend: backends });
     });
+
+  registerOptimizerCommands(program);
 
   return program;
 }

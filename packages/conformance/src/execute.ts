@@ -25,9 +25,13 @@ export const BACKEND_PACKAGES: Record<string, string> = {
   arm: '@onnx-ts/backend-arm',
 };
 
-export async function importBackend(name: string): Promise<void> {
+/**
+ * Imports cpu-ref and the backend's package. `moduleUrl` is where the caller resolved that package (a CLI or test
+ * depending on the backend), since this package does not depend on the backends it tests.
+ */
+export async function importBackend(name: string, moduleUrl?: string): Promise<void> {
   await import('@onnx-ts/backend-cpu-ref');
-  const pkg = BACKEND_PACKAGES[name];
+  const pkg = moduleUrl ?? BACKEND_PACKAGES[name];
   if (!pkg) throw new Error(`unknown backend '${name}' (known: ${Object.keys(BACKEND_PACKAGES).join(', ')})`);
   await import(pkg);
 }

@@ -9,6 +9,8 @@ import type { CaseRequest } from './worker.js';
 
 export interface RunOptions {
   backend: string;
+  /** Resolved URL of the backend's package, when this package cannot resolve it itself. */
+  backendModule?: string;
   /** Per-case limit in milliseconds (default 60 s). */
   timeoutMs?: number;
   /** Worker threads (default 1). */
@@ -26,13 +28,13 @@ class CaseWorker {
   private ready!: Promise<void>;
   private pending: ((r: CaseResult) => void) | undefined;
 
-  constructor(private readonly backend: string) {
+  constructor(private readonly backend: string, private readonly backendModule: string | undefined) {
     this.start();
   }
 
   private start(): void {
     this.worker = new Worker(workerUrl(), {
-      workerData: { backend: this.backend },
+      workerData: { backend: this.backend, backendModule: this.backendModule },
       execArgv: process.execArgv,
       resourceLimits: { maxOldGenerationSizeMb: 8192 },
     });
@@ -96,7 +98,7 @@ class CaseWorker {
 
 export async function runCases(cases: readonly TestCase[], options: RunOptions): Promise<CaseResult[]> {
   const timeoutMs = options.timeoutMs ?? 60_000;
-  const workers = Array.from({ length: Math.max(1, Math.min(options.workers ?? 1, cases.length)) }, () => new CaseWorker(options.backend));
+  const workers = Array.from({ length: Math.max(1, Math.min(options.workers ?? 1, cases.length)) }, () => new CaseWorker(options.backend, options.backendModule));
   const results = new Array<CaseResult>(cases.length);
   let next = 0;
   let done = 0;

@@ -10,8 +10,8 @@ export interface CaseRequest {
   modelPath: string;
 }
 
-const { backend } = workerData as { backend: string };
-await importBackend(backend);
+const { backend, backendModule } = workerData as { backend: string; backendModule?: string };
+await importBackend(backend, backendModule);
 parentPort!.on('message', async (msg: CaseRequest) => {
   const result = await executeCase(reopenCase(msg.suite, msg.name, msg.modelPath), backend);
   parentPort!.postMessage({ id: msg.id, result });

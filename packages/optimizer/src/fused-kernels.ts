@@ -11,13 +11,29 @@ import { FUSED_DOMAIN } from './passes/fusion.js';
 /** Opset of the default domain whose Conv/Gemm/MatMul semantics the fused ops take. */
 const BASE_OPSET = 13;
 
-/** erf(x) to about 1e-7 (Abramowitz and Stegun 7.1.26), enough for float32 GELU. */
-function erf(x: number): number {
-  const sign = x < 0 ? -1 : 1;
-  const a = Math.abs(x);
-  const t = 1 / (1 + 0.3275911 * a);
-  const poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
-  return sign * (1 - poly * Math.exp(-a * a));
+/**
+ * erf(z) in double precision: its Maclaurin series below |z| = 2.5, and above it 1 - erfc(z) with erfc from its
+ * continued fraction, erfc(z) = e^(-z²)/√π · 1/(z + (1/2)/(z + 1/(z + (3/2)/(z + ...)))).
+ */
+export function erf(z: number): number {
+  const a = Math.abs(z);
+  if (a < 2.5) {
+    // 2/√π · Σ (-1)^n z^(2n+1) / (n! (2n+1))
+    let term = z;
+    let sum = z;
+    const z2 = z * z;
+    for (let n = 1; n < 100 && Math.abs(term) > 1e-17 * Math.abs(sum); n++) {
+      term *= -z2 / n;
+      sum += term / (2 * n + 1);
+    }
+    return (2 / Math.sqrt(Math.PI)) * sum;
+  }
+  if (a > 6) return Math.sign(z);
+  // Evaluated from the tail inwards: 40 levels are far more than double precision needs for |z| >= 2.5.
+  let fraction = a;
+  for (let k = 40; k >= 1; k--) fraction = a + (k / 2) / fraction;
+  const erfc = Math.exp(-a * a) / Math.sqrt(Math.PI) / fraction;
+  return Math.sign(z) * (1 - erfc);
 }
 
 const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);

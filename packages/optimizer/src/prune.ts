@@ -181,7 +181,7 @@ function plan(value: string, channelAxis: number, channels: number, index: Graph
     if (['Mul', 'Add', 'Sub', 'Div'].includes(op) && node.inputs.length === 2 && rank !== undefined) {
       const k = node.inputs[0] === value ? 1 : 0;
       const c = index.constant(node.inputs[k]);
-      if (!c || node.inputs[k] === value) return `${op} '${node.name}' is not by a constant`;
+      if (!c || node.inputs[k] === value) return `${op} '${node.name}' combines it with a non-constant`;
       // Per-channel constant: aligned with the channel axis, or a scalar.
       const padded = [...new Array(rank - c.dims.length).fill(1), ...c.dims];
       if (c.dims.length > rank || padded.some((d, i) => d !== 1 && i !== channelAxis)) return `${op} '${node.name}' constant is not per channel`;

@@ -420,6 +420,7 @@ const SHAPE_FUNCTIONS: Record<string, ShapeFn> = {
     if (!x.shape || !repeats) return [{ type: x.type, shape: x.shape?.map(() => null) }];
     return [{ type: x.type, shape: x.shape.map((d, i) => (typeof d === 'number' ? d * repeats[i] : repeats[i] === 1 ? d : null)) }];
   },
+  Range: (c) => [{ type: c.input(0).type, shape: [null] }],
   ConstantOfShape: (c) => {
     const { value } = c.attrs({ value: attr.tensor() });
     return [{ type: value?.type ?? 'float32', shape: c.input(0).value }];

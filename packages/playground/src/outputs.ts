@@ -4,7 +4,7 @@ import { toNumbers } from '@onnx-ts/backend-cpu-ref';
 import { formatNumber } from '../../cli/src/lib/format.js';
 import { valueStats, type ValueStats } from '../../cli/src/lib/stats.js';
 
-export const FIRST_VALUES = 10;
+const FIRST_VALUES = 10;
 const TOP_K = 5;
 
 export interface OutputView {

@@ -1,6 +1,6 @@
 /** SVG charts of a profiled run: one bar per node in execution order, and the total time of each op type. */
 import type { ProfileEvent } from '@onnx-ts/core';
-import { formatMs } from '../../cli/src/lib/format.js';
+import { formatMs, formatNumber } from '../../cli/src/lib/format.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 const PALETTE = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#5f9ed1'];
@@ -63,7 +63,7 @@ export function nodeTimingChart(events: readonly ProfileEvent[], width = 960, he
   svg.append(el('title', {}, `Time per node, ${nodes.length} nodes in execution order`));
   for (let ms = 0; ms <= top + step / 2; ms += step) {
     svg.append(el('line', { x1: margin.left, x2: width - margin.right, y1: y(ms), y2: y(ms), class: 'grid' }));
-    svg.append(el('text', { x: margin.left - 6, y: y(ms) + 4, 'text-anchor': 'end', class: 'tick' }, formatMs(ms)));
+    svg.append(el('text', { x: margin.left - 6, y: y(ms) + 4, 'text-anchor': 'end', class: 'tick' }, formatNumber(Number(ms.toPrecision(6)))));
   }
   const slot = plotWidth / Math.max(nodes.length, 1);
   const barWidth = Math.max(slot * 0.8, 1);

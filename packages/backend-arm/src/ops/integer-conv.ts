@@ -81,6 +81,7 @@ const qlinearConv = withFastPath('QLinearConv', (inputs, attrs: ConvAttributes, 
   // The multiplier x_scale·w_scale/y_scale is formed in float32, the scales' type.
   const multipliers = Float64Array.from({ length: g.outChannels }, (_, m) => Math.fround(Math.fround(xs * ws[ws.length === 1 ? 0 : m]) / ys));
   const [lo, hi] = byteRange(yZp.type);
+  const [yZero] = toNumbers(yZp);
   const pixels = g.oh * g.ow;
   const size = g.batch * g.outChannels * pixels;
   ctx.checkAllocation(yZp.type, size);
@@ -88,12 +89,11 @@ const qlinearConv = withFastPath('QLinearConv', (inputs, attrs: ConvAttributes, 
   const data = rt.withScratch((scratch) => {
     const out = scratch.alloc(size);
     const mult = scratch.put(multipliers);
-    const zero = scratch.put(Float64Array.of(toNumbers(yZp)[0]));
     const biasAt = bias ? scratch.put(bias) : 0;
     integerConv(rt, scratch, { x: c.x.data as ByteData, xZero: c.xZero, w: c.w, wZeros: c.wZeros }, g, ({ acc, image, channel0, p0 }) => {
       rt.exports.requantize(
         acc.at, acc.ldc, acc.rows, acc.cols,
-        biasAt && biasAt + channel0 * 4, PER_ROW, mult + channel0 * 8, PER_ROW, zero, PER_TENSOR, lo, hi,
+        biasAt && biasAt + channel0 * 4, PER_ROW, mult + channel0 * 8, PER_ROW, yZero, lo, hi,
         out + (image * g.outChannels + channel0) * pixels + p0, pixels,
       );
     });

@@ -90,7 +90,7 @@ const qlinearMatMul = withFastPath('QLinearMatMul', (inputs, _attrs, ctx) => {
     const mult = scratch.put(multipliers);
     const zero = scratch.put(Float64Array.of(toNumbers(yZp)[0]));
     integerMatmul(rt, scratch, { a: a.data as ByteData, aZeros: aZp.data as ByteData, b, bZeros: bZp.data as ByteData }, s, (acc, batch) => {
-      rt.exports.requantize(acc.at, acc.ldc, s.m, s.n, 0, PER_TENSOR, mult, perColumn ? PER_COLUMN : PER_TENSOR, zero, PER_TENSOR, lo, hi, out + batch * s.m * s.n, s.n);
+      rt.exports.requantize(acc.at, acc.ldc, s.m, s.n, 0, PER_TENSOR, mult, perColumn ? PER_COLUMN : PER_TENSOR, toNumbers(yZp)[0], lo, hi, out + batch * s.m * s.n, s.n);
     });
     return yZp.type === 'int8' ? rt.read(Int8Array, out, size) : rt.read(Uint8Array, out, size);
   });

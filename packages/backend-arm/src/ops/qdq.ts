@@ -1,17 +1,19 @@
 /**
  * Conv, MatMul and Gemm whose inputs come from DequantizeLinear on 'arm' (the QDQ format: DequantizeLinear → op →
  * QuantizeLinear): the integer kernels run on the quantized data and scale the int32 result to float32,
- * y = Σ (x - zx)(w - zw) · sx·sw + bias. The QuantizeLinear after the op then quantizes y as usual. Inputs without
- * that origin (plain float32 nodes) go to backend-cpu's kernels, and other types to the reference's.
+ * y = Σ (x - zx)(w - zw) · sx·sw + bias. The QuantizeLinear after the op then quantizes y as usual; Relu between
+ * a DequantizeLinear and a QuantizeLinear stays on the quantized values. Inputs without that origin (plain float32
+ * nodes) go to backend-cpu's kernels, and other types to the reference's.
  */
 import { Tensor, isTensor, type KernelInputs } from '@onnx-ts/core';
 import cpuRef from '@onnx-ts/backend-cpu-ref';
 import cpu from '@onnx-ts/backend-cpu';
 import { conv2dGeometry, type ConvAttributes } from '../conv-geometry.js';
-import { kernelsOf, withFastPath } from '../delegate.js';
+import { isScalar, kernelsOf, withFastPath } from '../delegate.js';
 import { integerConv, integerMatmul, matmulShape, type ByteData } from '../int-ops.js';
-import { originOf, type Dequantized } from '../lazy.js';
+import { lazyTensor, originOf, type Dequantized } from '../lazy.js';
 import { PER_COLUMN, PER_ROW, PER_TENSOR, runtime } from '../runtime.js';
+import { decodeDequantized, isRoundTripScale } from './quantize.js';
 
 /** The wrapped kernels of `op`: backend-cpu's (float32) first, then the reference's. */
 export function floatKernels(op: string) {
@@ -154,4 +156,18 @@ const gemm = withFastPath('Gemm', (inputs: KernelInputs, attrs: GemmAttributes, 
   return [new Tensor('float32', y, [m, n])];
 }, floatKernels('Gemm'));
 
-export default [...conv, ...matmul, ...gemm];
+/**
+ * Relu of a tensor dequantized per tensor with a positive scale is the dequantization of max(q, zero point): it
+ * stays quantized (and the QuantizeLinear after it then gives the values back as they are).
+ */
+const relu = withFastPath('Relu', (inputs: KernelInputs) => {
+  const x = byteOrigin(inputs[0]);
+  if (!x || x.axis !== undefined || !isScalar(x.scale) || !isRoundTripScale(scalesOf(x)[0])) return undefined;
+  const zero = zerosOf(x)[0];
+  const q = (x.q.data as ByteData).slice();
+  for (let i = 0; i < q.length; i++) if (q[i] < zero) q[i] = zero;
+  const origin: Dequantized = { ...x, q: new Tensor(x.q.type, q, x.q.dims) };
+  return [lazyTensor('float32', x.q.dims, () => decodeDequantized(origin), origin)];
+}, floatKernels('Relu'));
+
+export default [...conv, ...matmul, ...gemm, ...relu];

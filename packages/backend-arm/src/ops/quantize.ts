@@ -6,7 +6,7 @@
 import { Tensor, dtypeFromCode, normalizeAxis, type DType, type KernelInputs } from '@onnx-ts/core';
 import { toNumbers } from '@onnx-ts/backend-cpu-ref';
 import { BYTE_TYPES, absent, isScalar, roundHalfToEven, tensorOf, withFastPath } from '../delegate.js';
-import { lazyTensor, type Dequantized } from '../lazy.js';
+import { lazyTensor, originOf, type Dequantized } from '../lazy.js';
 import { runtime } from '../runtime.js';
 import { byteRange } from './integer-matmul.js';
 
@@ -41,21 +41,58 @@ function parameterAxis(x: Tensor, scale: Tensor, zp: Tensor | undefined, axis: n
   return x.dims[a] === scale.dims[0] ? a : null;
 }
 
+/**
+ * A scale with which (q - z)·s, rounded to float32, divides back to within 1e-4 of q - z for any 8-bit q and z:
+ * positive, normal, and small enough that 255·s stays finite.
+ */
+export function isRoundTripScale(s: number): boolean {
+  return s >= 2 ** -126 && s <= 2 ** 100;
+}
+
+/**
+ * QuantizeLinear (per tensor) of a DequantizeLinear output (per tensor, 8-bit): the result depends only on each
+ * quantized byte, so it is a 256-entry table built with the same float32 arithmetic as the two ops — exact, and no
+ * float tensor is decoded.
+ */
+function requantizedByTable(x: unknown, scale: Tensor, zp: Tensor | undefined, type: DType): Tensor | undefined {
+  const o = originOf(x);
+  if (o?.kind !== 'dequantized' || o.axis !== undefined || o.blockSize !== 0 || (o.q.type !== 'int8' && o.q.type !== 'uint8')) return undefined;
+  if (!isScalar(scale) || (zp && !isScalar(zp)) || !isScalar(o.scale)) return undefined;
+  const sIn = (o.scale.data as Float32Array)[0];
+  const zIn = o.zeroPoint ? (o.zeroPoint.data as Int8Array | Uint8Array)[0] : 0;
+  const sOut = (scale.data as Float32Array)[0];
+  const zOut = zp ? (zp.data as Int8Array | Uint8Array)[0] : 0;
+  const [lo, hi] = byteRange(type);
+  const offset = o.q.type === 'int8' ? 128 : 0;
+  const table = new Int16Array(256);
+  for (let b = 0; b < 256; b++) {
+    const decoded = Math.fround((b - offset - zIn) * sIn);
+    const v = roundHalfToEven(Math.fround(decoded / sOut)) + zOut;
+    table[b] = Number.isNaN(v) ? 0 : Math.min(hi, Math.max(lo, v));
+  }
+  const q = o.q.data as Int8Array | Uint8Array;
+  const out = type === 'int8' ? new Int8Array(q.length) : new Uint8Array(q.length);
+  for (let i = 0; i < q.length; i++) out[i] = table[q[i] + offset];
+  return new Tensor(type, out, o.q.dims);
+}
+
 const quantizeLinear = withFastPath('QuantizeLinear', (inputs, attrs, ctx) => {
-  const x = tensorOf(inputs, 0, ['float32']);
   const scale = tensorOf(inputs, 1, ['float32']);
-  if (!x || !scale || x.size === 0) return undefined;
   let zp: Tensor | undefined;
   if (!absent(inputs, 2)) {
     zp = tensorOf(inputs, 2, BYTE_TYPES);
     if (!zp) return undefined;
   }
-  if (ctx.opset >= 21 && attrs.block_size !== 0) return undefined;
+  if (!scale || (ctx.opset >= 21 && attrs.block_size !== 0)) return undefined;
   if (ctx.opset >= 23 && attrs.precision !== 0) return undefined;
   const requested: DType | undefined = ctx.opset >= 21 && attrs.output_dtype !== 0 ? dtypeFromCode(attrs.output_dtype) : undefined;
   if (requested && zp && requested !== zp.type) return undefined;
   const type = zp?.type ?? requested ?? 'uint8';
   if (type !== 'int8' && type !== 'uint8') return undefined;
+  const direct = requantizedByTable(inputs[0], scale, zp, type);
+  if (direct) return [direct];
+  const x = tensorOf(inputs, 0, ['float32']);
+  if (!x || x.size === 0) return undefined;
   const axis = parameterAxis(x, scale, zp, attrs.axis, ctx.opset >= 13);
   if (axis === null) return undefined;
   const { outer, d, inner } = layoutOf(x.dims, axis);

@@ -2,3 +2,4 @@
 export { im2col, packA, gemmJob } from './jobs';
 export { depthwiseJob, poolJob } from './spatial';
 export { binary, channelAffine, channelBinary, clamp, gemvJob, lrn, softmaxRows } from './elementwise';
+export { winogradFilter, winogradInputJob, winogradOutputJob } from './winograd';

@@ -93,6 +93,9 @@ export function poolJob(job: PlaneJob, tid: i32): void {
     const x = job.x + (<usize>(plane * H * W) << 2);
     const y = job.y + (<usize>(plane * outH * outW) << 2);
     // Output columns whose window lies inside the row; with rows inside too, the window needs no bounds checks.
+    const kh = job.kh, kw = job.kw, average = job.mode != 0;
+    const rowBytes = <usize>(W * job.dh) << 2;
+    const stepBytes = <usize>job.dw << 2;
     const colStart = min(outW, (job.pw + job.sw - 1) / job.sw);
     const colEnd = max(colStart, min(outW, (W - (job.kw - 1) * job.dw + job.pw + job.sw - 1) / job.sw));
     for (let oy = 0; oy < outH; oy++) {
@@ -101,7 +104,7 @@ export function poolJob(job: PlaneJob, tid: i32): void {
       for (let ox = 0; ox < outW; ox++) {
         const ix0 = ox * job.sw - job.pw;
         if (rowsInside && ox >= colStart && ox < colEnd) {
-          store<f32>(y + (<usize>(oy * outW + ox) << 2), poolInside(job, x + (<usize>(iy0 * W + ix0) << 2)));
+          store<f32>(y + (<usize>(oy * outW + ox) << 2), poolInside(x + (<usize>(iy0 * W + ix0) << 2), kh, kw, rowBytes, stepBytes, average));
           continue;
         }
         let best: f32 = -Infinity;
@@ -141,30 +144,19 @@ export function poolJob(job: PlaneJob, tid: i32): void {
 /** Pooling of a window entirely inside the image, starting at `at`: no bounds checks, no padding in the divisor. */
 // @ts-ignore: decorator
 @inline
-function poolInside(job: PlaneJob, at: usize): f32 {
-  const rowBytes = <usize>(job.W * job.dh) << 2;
-  const stepBytes = <usize>job.dw << 2;
-  if (job.mode == 0) {
-    let best: f32 = load<f32>(at);
-    for (let ky = 0; ky < job.kh; ky++) {
-      let p = at;
-      // f32.max propagates NaN, as the reference's NaN-wins rule does.
-      for (let kx = 0; kx < job.kw; kx++) {
-        best = max(best, load<f32>(p));
-        p += stepBytes;
-      }
-      at += rowBytes;
-    }
-    return best;
-  }
+function poolInside(at: usize, kh: i32, kw: i32, rowBytes: usize, stepBytes: usize, average: bool): f32 {
+  let best: f32 = load<f32>(at);
   let sum: f32 = 0;
-  for (let ky = 0; ky < job.kh; ky++) {
+  for (let ky = 0; ky < kh; ky++) {
     let p = at;
-    for (let kx = 0; kx < job.kw; kx++) {
-      sum += load<f32>(p);
+    for (let kx = 0; kx < kw; kx++) {
+      const v = load<f32>(p);
+      // f32.max propagates NaN, as the reference's NaN-wins rule does.
+      best = max(best, v);
+      sum += v;
       p += stepBytes;
     }
     at += rowBytes;
   }
-  return sum / <f32>(job.kh * job.kw);
+  return average ? sum / <f32>(kh * kw) : best;
 }

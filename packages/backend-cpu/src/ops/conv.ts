@@ -4,7 +4,7 @@
  * clamp the output (the com.onnx-ts FusedConv kernel passes them).
  */
 import { shapeSize, type KernelContext, type KernelInputs, type Tensor, type Value } from '@onnx-ts/core';
-import { packedConstant, readFloats, withScratch, writeJob } from '../runtime/call.js';
+import { packedConstant, readFloats, withScratch, writeJob, type Scratch } from '../runtime/call.js';
 import { activeThreads, runJob } from '../runtime/pool.js';
 import { wasmRuntime } from '../runtime/wasm.js';
 import { accelerate, floatInput, floatTensor } from './accelerate.js';
@@ -72,6 +72,8 @@ export function convolve(inputs: KernelInputs, a: ConvAttributes, ctx: KernelCon
       const job = writeJob([0, s.batch * s.channels, s.channels, g.H, g.W, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, g.dh, g.dw,
         g.outH, g.outW, xAt, wAt, biasAt, yAt, lo, hi, 0, 0, 0], [19, 20]);
       runJob('depthwiseJob', job, s.channels * outPlane * g.kh * g.kw > 1 << 16 ? activeThreads() : 1);
+    } else if (useWinograd(s)) {
+      winograd(s, xAt, yAt, biasAt, lo, hi, scratch);
     } else {
       const m = s.filters / s.groups;
       const k = (s.channels / s.groups) * g.kh * g.kw;
@@ -100,6 +102,49 @@ export function convolve(inputs: KernelInputs, a: ConvAttributes, ctx: KernelCon
     return readFloats(yAt, outSize);
   });
   return [floatTensor(out, s.outDims)];
+}
+
+/**
+ * Winograd F(2,3) pays off for 3×3 stride-1 convolutions with enough channels on both sides: 16 products per 2×2
+ * output block instead of 36, at the cost of transforms that are linear in the channel counts.
+ */
+const WINOGRAD_MIN_CHANNELS = 16;
+
+function useWinograd(s: ConvShape): boolean {
+  const g = s.plane;
+  return s.groups === 1 && g.kh === 3 && g.kw === 3 && g.sh === 1 && g.sw === 1 && g.dh === 1 && g.dw === 1 &&
+    s.channels >= WINOGRAD_MIN_CHANNELS && s.filters >= WINOGRAD_MIN_CHANNELS;
+}
+
+function winograd(s: ConvShape, xAt: number, yAt: number, biasAt: number, lo: number, hi: number, scratch: Scratch): void {
+  const g = s.plane;
+  const C = s.channels, M = s.filters;
+  const tilesH = Math.ceil(g.outH / 2), tilesW = Math.ceil(g.outW / 2), T = tilesH * tilesW;
+  const rt = wasmRuntime();
+  const packed = packedConstant('winograd-a', s.w, 16 * packedABytes(M, C), scratch, (at) => {
+    const raw = scratch.input(s.w.data);
+    const u = scratch.alloc(16 * M * C * 4);
+    for (let i = 0; i < M * C; i++) rt.exports.winogradFilter(u + i * 4, M * C * 4, raw + i * 36);
+    packGroupsA(at, u, 16, M, C);
+  });
+  // The 16 matrices of V and of the products sit apart by a stride off multiples of 4 KiB, so the transforms' 16
+  // streams do not all map to the same cache sets.
+  const stride = (bytes: number): number => bytes + 256;
+  const vStride = stride(C * T * 4);
+  const pStride = stride(M * T * 4);
+  const v = scratch.alloc(16 * vStride);
+  const products = scratch.alloc(16 * pStride);
+  const parallel = M * C * T > 1 << 16 ? activeThreads() : 1;
+  for (let n = 0; n < s.batch; n++) {
+    const image = xAt + n * C * g.H * g.W * 4;
+    const out = yAt + n * M * g.outH * g.outW * 4;
+    runJob('winogradInputJob', writeJob([0, C, C, g.H, g.W, g.ph, g.pw, tilesH, tilesW, image, v, g.outH, g.outW, M, 0, 0, 0, vStride]), parallel);
+    runGemm({
+      groups: 16, aGroups: 16, M, N: T, K: C, a: packed, b: v, bGroupStride: vStride, matrix: { rowStride: T, colStride: 1 },
+      c: products, ldc: T, cGroupStride: pStride, bias: 0, lo: -Infinity, hi: Infinity,
+    }, scratch);
+    runJob('winogradOutputJob', writeJob([0, M, C, g.H, g.W, g.ph, g.pw, tilesH, tilesW, products, out, g.outH, g.outW, M, biasAt, lo, hi, pStride], [15, 16]), parallel);
+  }
 }
 
 export default accelerate('Conv', (inputs, a: ConvAttributes, ctx) => convolve(inputs, a, ctx));

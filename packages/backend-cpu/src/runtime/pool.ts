@@ -10,7 +10,7 @@
 import { CONTROL_AT, wasmRuntime, type WasmRuntime } from './wasm.js';
 
 /** Exports a job may name; workers look them up by index. */
-export const JOB_EXPORTS = ['gemmJob', 'depthwiseJob', 'poolJob', 'gemvJob'] as const;
+export const JOB_EXPORTS = ['gemmJob', 'depthwiseJob', 'poolJob', 'gemvJob', 'winogradInputJob', 'winogradOutputJob'] as const;
 export type JobExport = (typeof JOB_EXPORTS)[number];
 
 const GENERATION = 0, EXPORT = 1, JOB = 2, FINISHED = 3, TAKING_PART = 4;

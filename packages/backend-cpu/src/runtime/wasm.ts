@@ -29,6 +29,9 @@ export interface KernelExports {
   depthwiseJob(job: number, tid: number): void;
   poolJob(job: number, tid: number): void;
   gemvJob(job: number, tid: number): void;
+  winogradInputJob(job: number, tid: number): void;
+  winogradOutputJob(job: number, tid: number): void;
+  winogradFilter(u: number, stride: number, g: number): void;
 }
 
 export interface WasmRuntime {

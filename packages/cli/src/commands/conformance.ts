@@ -2,7 +2,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { SingleBar, Presets } from 'cli-progress';
-import { getBackend } from '@onnx-ts/core';
 import {
   BACKEND_PACKAGES, caseKey, checkAgainstExpected, discoverCases, findDataRoot, loadExpectedFailures, markdownReport,
   runCases, summarize, type CaseResult, type TestCase,
@@ -26,19 +25,14 @@ function writeOut(path: string, text: string): void {
   writeFileSync(path, text);
 }
 
-/** Backends whose packages are installed here and register a backend when imported. */
-export async function installedBackends(): Promise<string[]> {
-  const names: string[] = [];
-  for (const [name, pkg] of Object.entries(BACKEND_PACKAGES)) {
-    if (name === 'webgpu') continue;
-    try {
-      await import(pkg);
-    } catch {
-      continue;
-    }
-    if (getBackend(name)) names.push(name);
+/** Where this CLI resolves a backend's package, for the conformance workers to import. */
+function backendModuleUrl(backend: string): string | undefined {
+  const pkg = BACKEND_PACKAGES[backend];
+  try {
+    return pkg ? import.meta.resolve(pkg) : undefined;
+  } catch {
+    return undefined;
   }
-  return names;
 }
 
 function progress(total: number, label: string, quiet: boolean): (r: CaseResult, done: number) => void {
@@ -69,6 +63,7 @@ export async function conformanceCommand(opts: ConformanceOptions): Promise<numb
     const expected = loadExpectedFailures(opts.expected ?? backend);
     const results = await runCases(cases, {
       backend,
+      backendModule: backendModuleUrl(backend),
       timeoutMs: Number(opts.timeout),
       workers: Number(opts.workers),
       onResult: progress(cases.length, backend, !!opts.quiet),

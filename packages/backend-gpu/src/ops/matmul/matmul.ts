@@ -13,7 +13,7 @@ import { allocTensor, disposeTensor, gpuData, kindOf } from '../../tensors.js';
 import { tensorAt, tensorsAt } from '../args.js';
 import { affineCopy } from '../tensor/copy.js';
 import { f32Literal } from '../elementwise/engine.js';
-import { tiledGemm } from './tiled.js';
+import { runGemm, scalarOrVector } from './gemm.js';
 
 const FLOATS = ['float32', 'float16'] as const;
 
@@ -73,15 +73,13 @@ function matmulPlan(gpu: GpuContext, a: Tensor, b: Tensor): GpuJob | undefined {
     const vecA = K % 4 === 0;
     const vecB = N % 4 === 0;
     const functions = [
-      vecA
-        ? `fn load_a4(batch: u32, m: u32, k: u32) -> vec4<f32> { return vec4<f32>(a[(batch * P.sa + m * P.K + k) / 4u]); }`
-        : `fn load_a(batch: u32, m: u32, k: u32) -> f32 { return ${load(kind, 'a', 'batch * P.sa + m * P.K + k')}; }`,
-      vecB
-        ? `fn load_b4(batch: u32, k: u32, n: u32) -> vec4<f32> { return vec4<f32>(b[(batch * P.sb + k * P.N + n) / 4u]); }`
-        : `fn load_b(batch: u32, k: u32, n: u32) -> f32 { return ${load(kind, 'b', 'batch * P.sb + k * P.N + n')}; }`,
+      scalarOrVector('a', kind, vecA, 'fn load_a(batch: u32, m: u32, k: u32)', 'batch * P.sa + m * P.K + k'),
+      vecA ? 'fn load_a4(batch: u32, m: u32, k: u32) -> vec4<f32> { return vec4<f32>(a[(batch * P.sa + m * P.K + k) / 4u]); }' : '',
+      scalarOrVector('b', kind, vecB, 'fn load_b(batch: u32, k: u32, n: u32)', 'batch * P.sb + k * P.N + n'),
+      vecB ? 'fn load_b4(batch: u32, k: u32, n: u32) -> vec4<f32> { return vec4<f32>(b[(batch * P.sb + k * P.N + n) / 4u]); }' : '',
       `fn store_c(batch: u32, m: u32, n: u32, v: f32) { ${store(a.type, kind, 'y', '(batch * P.M + m) * P.N + n', 'v')} }`,
     ].join('\n');
-    await tiledGemm(gpu, {
+    await runGemm(gpu, {
       label: 'MatMul',
       inputs: [vecDecl('a', kind, vecA), vecDecl('b', kind, vecB)],
       outputs: [{ name: 'y', kind }],
@@ -144,14 +142,11 @@ function gemmPlan(gpu: GpuContext, a: Tensor, b: Tensor, c: Tensor | undefined, 
     const alpha = at.alpha === 1 ? 'v' : `${f32Literal(at.alpha)} * v`;
     const bias = useC ? ` + ${f32Literal(at.beta)} * ${load(kind, 'c', 'm * P.cm + (n + P.n0) * P.cn')}` : '';
     const functions = [
-      vecA
-        ? `fn load_a4(batch: u32, m: u32, k: u32) -> vec4<f32> { return vec4<f32>(a[(m * P.K + k) / 4u]); }`
-        : `fn load_a(batch: u32, m: u32, k: u32) -> f32 { return ${load(kind, 'a', aIndex)}; }`,
-      vecBK
-        ? `fn load_bk4(batch: u32, k: u32, n: u32) -> vec4<f32> { return vec4<f32>(b[(n * P.K + k) / 4u]); }`
-        : vecB
-          ? `fn load_b4(batch: u32, k: u32, n: u32) -> vec4<f32> { return vec4<f32>(b[(k * P.ldb + n) / 4u]); }`
-          : `fn load_b(batch: u32, k: u32, n: u32) -> f32 { return ${load(kind, 'b', bIndex)}; }`,
+      scalarOrVector('a', kind, vecA, 'fn load_a(batch: u32, m: u32, k: u32)', aIndex),
+      vecA ? 'fn load_a4(batch: u32, m: u32, k: u32) -> vec4<f32> { return vec4<f32>(a[(m * P.K + k) / 4u]); }' : '',
+      scalarOrVector('b', kind, vecB || vecBK, 'fn load_b(batch: u32, k: u32, n: u32)', bIndex),
+      vecBK ? 'fn load_bk4(batch: u32, k: u32, n: u32) -> vec4<f32> { return vec4<f32>(b[(n * P.K + k) / 4u]); }' : '',
+      vecB ? 'fn load_b4(batch: u32, k: u32, n: u32) -> vec4<f32> { return vec4<f32>(b[(k * P.ldb + n) / 4u]); }' : '',
       `fn store_c(batch: u32, m: u32, n: u32, v: f32) { ${store(a.type, kind, 'y', 'm * P.ldy + n + P.n0', `${alpha}${bias}`)} }`,
     ].join('\n');
     const inputs: BufferDecl[] = [vecDecl('a', kind, vecA), vecDecl('b', kind, vecB || vecBK)];
@@ -160,7 +155,7 @@ function gemmPlan(gpu: GpuContext, a: Tensor, b: Tensor, c: Tensor | undefined, 
     for (let n0 = 0; n0 < N; n0 += rowsPerSlice) {
       const rows = Math.min(rowsPerSlice, N - n0);
       const bWindow = rowsPerSlice === N ? b : { buffer: bBuffer, offset: n0 * K * elem, size: Math.ceil((rows * K * elem) / 4) * 4 };
-      await tiledGemm(gpu, {
+      await runGemm(gpu, {
         label: 'Gemm', inputs, outputs: [{ name: 'y', kind }],
         params: { ldb: 'u32', ldy: 'u32', n0: 'u32', cm: 'u32', cn: 'u32' },
         functions, vec4A: vecA, vec4B: vecB, vec4BK: vecBK,

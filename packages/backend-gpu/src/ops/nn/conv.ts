@@ -3,7 +3,8 @@
  * - depthwise (one input channel per group): a direct kernel, one invocation per output element;
  * - otherwise an implicit GEMM per image and group, Y[m, p] = W[m, k]·im2col(X)[k, p], with the im2col element
  *   computed in the B loader (zero in the padding), so no column matrix is ever stored. A 1×1 kernel with unit
- *   strides and no padding reads X directly, with vec4 loads when the plane allows.
+ *   strides and no padding reads X directly, with vec4 loads when the plane allows. On adapters that run shaders on
+ *   the CPU a register-blocked direct convolution replaces it (see gemm.ts for why).
  * Kernel, stride, pad and dilation are baked into the shader as constants; image sizes are parameters.
  */
 import { attr, type KernelInputs, type KernelSpec, type Tensor } from '@onnx-ts/core';
@@ -13,7 +14,7 @@ import { grid1d, load, runShader, store, type BufferDecl } from '../../program.j
 import { bytesPerElement } from '../../storage.js';
 import { allocTensor, kindOf } from '../../tensors.js';
 import { tensorAt } from '../args.js';
-import { tiledGemm } from '../matmul/tiled.js';
+import { runGemm, scalarOrVector } from '../matmul/gemm.js';
 import { as2d, placeWindow, type Window, type WindowAttrs } from './window.js';
 
 export const CONV_ATTRS = {
@@ -108,9 +109,10 @@ function implicitGemm(gpu: GpuContext, p: ConvProblem, y: Tensor, w: Window): Pr
   // batch = image * G + group; the image's group of channels starts at (image * C + group * Cg).
   const xBase = '((batch / P.G) * P.C + (batch % P.G) * P.Cg)';
   const loadB = pointwise
-    ? vecB
-      ? `fn load_b4(batch: u32, k: u32, n: u32) -> vec4<f32> { return vec4<f32>(x[((${xBase} + k) * P.HW + n) / 4u]); }`
-      : `fn load_b(batch: u32, k: u32, n: u32) -> f32 { return ${load(kind, 'x', `(${xBase} + k) * P.HW + n`)}; }`
+    ? [
+      scalarOrVector('x', kind, vecB, 'fn load_b(batch: u32, k: u32, n: u32)', `(${xBase} + k) * P.HW + n`),
+      vecB ? `fn load_b4(batch: u32, k: u32, n: u32) -> vec4<f32> { return vec4<f32>(x[((${xBase} + k) * P.HW + n) / 4u]); }` : '',
+    ].join('\n')
     : `fn load_b(batch: u32, k: u32, n: u32) -> f32 {
   let c = k / ${KH * KW}u;
   let r = k % ${KH * KW}u;
@@ -121,9 +123,8 @@ function implicitGemm(gpu: GpuContext, p: ConvProblem, y: Tensor, w: Window): Pr
 }`;
   const mGlobal = '(batch % P.G) * P.Mg + m';
   const functions = [
-    vecA
-      ? `fn load_a4(batch: u32, m: u32, k: u32) -> vec4<f32> { return vec4<f32>(w[((${mGlobal}) * P.K + k) / 4u]); }`
-      : `fn load_a(batch: u32, m: u32, k: u32) -> f32 { return ${load(kind, 'w', `(${mGlobal}) * P.K + k`)}; }`,
+    scalarOrVector('w', kind, vecA, 'fn load_a(batch: u32, m: u32, k: u32)', `(${mGlobal}) * P.K + k`),
+    vecA ? `fn load_a4(batch: u32, m: u32, k: u32) -> vec4<f32> { return vec4<f32>(w[((${mGlobal}) * P.K + k) / 4u]); }` : '',
     loadB,
     `fn store_c(batch: u32, m: u32, n: u32, v: f32) {
   let mg = ${mGlobal};
@@ -132,7 +133,7 @@ function implicitGemm(gpu: GpuContext, p: ConvProblem, y: Tensor, w: Window): Pr
   ].join('\n');
   const inputs: BufferDecl[] = [{ name: 'x', kind, vec4: vecB }, { name: 'w', kind, vec4: vecA }];
   if (p.bias) inputs.push({ name: 'b', kind });
-  return tiledGemm(gpu, {
+  return runGemm(gpu, {
     label: pointwise ? 'Conv (1x1)' : 'Conv',
     inputs, outputs: [{ name: 'y', kind }],
     params: { G: 'u32', C: 'u32', Cg: 'u32', M: 'u32', Mg: 'u32', H: 'u32', W: 'u32', HW: 'u32', OW: 'u32', OHW: 'u32' },
@@ -142,6 +143,70 @@ function implicitGemm(gpu: GpuContext, p: ConvProblem, y: Tensor, w: Window): Pr
   }, Mg, plane, K, p.x.dims[0] * G);
 }
 
+/**
+ * The register-blocked convolution for adapters that run shaders on the CPU (see gemm.ts): each invocation
+ * accumulates up to 8 output channels × 4 adjacent output positions, walking input channels and the kernel window
+ * with the window offsets of its 4 positions worked out once.
+ */
+function registerConv(gpu: GpuContext, p: ConvProblem, y: Tensor, w: Window): Promise<void> {
+  const kind = kindOf(p.x, gpu);
+  const [KH, KW] = w.kernel;
+  const [sh, sw] = w.strides;
+  const [dh, dw] = w.dilations;
+  const [ph, pw] = w.padBegin;
+  const G = p.group;
+  const Mg = p.outDims[1] / G;
+  const Cg = p.x.dims[1] / G;
+  const N = w.grid[0] * w.grid[1];
+  const rows = Math.min(8, Mg);
+  let lanes = 8;
+  while (lanes < 64 && lanes * 4 < N) lanes *= 2;
+  const lines = [
+    `  let n = (wid.x * ${lanes}u + li) * 4u;`,
+    '  if (n >= P.N) { return; }',
+    `  let row0 = wid.y * ${rows}u;`,
+    '  let image = wid.z / P.G;',
+    '  let g = wid.z % P.G;',
+    '  let xbase = (image * P.C + g * P.Cg) * P.H * P.W;',
+  ];
+  for (let j = 0; j < 4; j++) {
+    lines.push(`  let p${j} = min(n + ${j}u, P.N - 1u);`,
+      `  let ih${j} = i32((p${j} / P.OW) * ${sh}u) - ${ph};`, `  let iw${j} = i32((p${j} % P.OW) * ${sw}u) - ${pw};`);
+  }
+  for (let i = 0; i < rows; i++) lines.push(`  let w${i} = (g * P.Mg + min(row0 + ${i}u, P.Mg - 1u)) * P.Cg * ${KH * KW}u;`, `  var acc${i} = vec4<f32>(0.0);`);
+  const tap = (j: number): string => `select(0.0, ${load(kind, 'x', `select(0u, xc + u32(h${j} * i32(P.W) + iw${j} + kw), ok${j})`)}, ok${j})`;
+  lines.push(
+    '  for (var c = 0u; c < P.Cg; c++) {',
+    '    let xc = xbase + c * P.H * P.W;',
+    `    for (var kh = 0; kh < ${KH}; kh++) {`,
+    ...[0, 1, 2, 3].map((j) => `      let h${j} = ih${j} + kh * ${dh}; let hok${j} = h${j} >= 0 && h${j} < i32(P.H);`),
+    `      for (var kw0 = 0; kw0 < ${KW}; kw0++) {`,
+    `        let kw = kw0 * ${dw};`,
+    ...[0, 1, 2, 3].map((j) => `        let ok${j} = hok${j} && iw${j} + kw >= 0 && iw${j} + kw < i32(P.W);`),
+    `        let b = vec4<f32>(${[0, 1, 2, 3].map(tap).join(', ')});`,
+    `        let t = (c * ${KH}u + u32(kh)) * ${KW}u + u32(kw0);`,
+    ...Array.from({ length: rows }, (_, i) => `        acc${i} += ${load(kind, 'wt', `w${i} + t`)} * b;`),
+    '      }',
+    '    }',
+    '  }',
+  );
+  for (let i = 0; i < rows; i++) {
+    lines.push(`  if (row0 + ${i}u < P.Mg) {`, `    let m = g * P.Mg + row0 + ${i}u;`);
+    const biased = p.bias ? ` + ${load(kind, 'b', 'm')}` : '';
+    for (let j = 0; j < 4; j++) lines.push(`    if (n + ${j}u < P.N) { ${store(y.type, kind, 'y', `(image * P.M + m) * P.N + n + ${j}u`, `acc${i}[${j}]${biased}`)} }`);
+    lines.push('  }');
+  }
+  const inputs: BufferDecl[] = [{ name: 'x', kind }, { name: 'wt', kind }];
+  if (p.bias) inputs.push({ name: 'b', kind });
+  return runShader(gpu, {
+    label: 'Conv', inputs, outputs: [{ name: 'y', kind }],
+    params: { N: 'u32', G: 'u32', C: 'u32', Cg: 'u32', M: 'u32', Mg: 'u32', H: 'u32', W: 'u32', OW: 'u32' },
+    workgroupSize: lanes, main: lines.join('\n'),
+  }, [p.x, p.w, ...(p.bias ? [p.bias] : []), y], {
+    N, G, C: p.x.dims[1], Cg, M: p.outDims[1], Mg, H: w.image[0], W: w.image[1], OW: w.grid[1],
+  }, [Math.ceil(N / (4 * lanes)), Math.ceil(Mg / rows), p.x.dims[0] * G]);
+}
+
 function convPlan(gpu: GpuContext, p: ConvProblem): GpuJob {
   return async () => {
     const y = allocTensor(gpu, p.x.type, p.outDims);
@@ -149,6 +214,7 @@ function convPlan(gpu: GpuContext, p: ConvProblem): GpuJob {
     const w = as2d(p.window);
     const C = p.x.dims[1];
     if (p.group === C && p.group > 1) await depthwise(gpu, p, y, w);
+    else if (gpu.tuning.registerGemm) await registerConv(gpu, p, y, w);
     else await implicitGemm(gpu, p, y, w);
     return [y];
   };

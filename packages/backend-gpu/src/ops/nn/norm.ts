@@ -27,11 +27,11 @@ function batchNormJob(gpu: GpuContext, ts: Tensor[], epsilon: number): GpuJob | 
     const main = `
   if (gid >= P.total) { return; }
   let c = (gid / P.spatial) % P.C;
-  let v = (${load(kind, 'x', 'gid')} - ${at('mean')}) * (${at('scale')} / sqrt(${at('var')} + ${f32Literal(epsilon)})) + ${at('bias')};
+  let v = (${load(kind, 'x', 'gid')} - ${at('mean')}) * (${at('scale')} / sqrt(${at('variance')} + ${f32Literal(epsilon)})) + ${at('bias')};
   ${store(x.type, kind, 'y', 'gid', 'v')}`;
     await runShader(gpu, {
       label: 'BatchNormalization',
-      inputs: ['x', 'scale', 'bias', 'mean', 'var'].map((name) => ({ name, kind })),
+      inputs: ['x', 'scale', 'bias', 'mean', 'variance'].map((name) => ({ name, kind })),
       outputs: [{ name: 'y', kind }],
       params: { total: 'u32', spatial: 'u32', C: 'u32' },
       workgroupSize: 64,

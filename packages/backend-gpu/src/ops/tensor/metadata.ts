@@ -6,8 +6,9 @@
  */
 import { Tensor, attr, shapeSize, type AttrSchema, type AttrValues, type DType, type KernelInputs, type KernelSpec } from '@onnx-ts/core';
 import type { GpuContext } from '../../context.js';
-import { gpuKernel } from '../../define.js';
-import { reshaped } from '../../tensors.js';
+import { gpuKernel, type GpuJob } from '../../define.js';
+import { allocTensor, reshaped } from '../../tensors.js';
+import { fillTensor } from './copy.js';
 import { axesIn, readInts, tensorAt } from '../args.js';
 
 /** Types whose tensors can live on the GPU, which the data-moving kernels accept. */
@@ -72,6 +73,17 @@ async function axesInput(inputs: KernelInputs, gpu: GpuContext): Promise<number[
   return (await readInts(t, gpu)) ?? null;
 }
 
+/** Dropout at inference: the input unchanged, and a mask of all true when asked for. */
+function inferenceDropout(gpu: GpuContext, x: Tensor, mask: boolean): GpuJob {
+  return async () => {
+    const y = reshaped(x, x.dims);
+    if (!mask) return [y];
+    const m = allocTensor(gpu, 'bool', x.dims);
+    if (m.size > 0) await fillTensor(gpu, m, new Tensor('bool', Uint8Array.of(1), []));
+    return [y, m];
+  };
+}
+
 export const metadataKernels: KernelSpec<any>[] = [
   viewKernel('Reshape', 1, 4, { shape: attr.ints.required() }, (inputs, a) => {
     const x = tensorAt(inputs, 0);
@@ -111,17 +123,19 @@ export const metadataKernels: KernelSpec<any>[] = [
   viewKernel('Identity', 1, undefined, {}, (inputs) => tensorAt(inputs, 0)?.dims.slice()),
   gpuKernel({
     op: 'Dropout', since: 1, until: 11, dtypes: ['float32', 'float16'],
-    supports: (inputs, _a, ctx) => tensorAt(inputs, 0) !== undefined && ctx.outputUsed[1] !== true,
-    run: (inputs) => [reshaped(tensorAt(inputs, 0)!, tensorAt(inputs, 0)!.dims)],
+    plan: (inputs, _a, { gpu, outputUsed }) => {
+      const x = tensorAt(inputs, 0);
+      return x && inferenceDropout(gpu, x, outputUsed[1] === true);
+    },
   }),
   gpuKernel({
     op: 'Dropout', since: 12, dtypes: ['float32', 'float16'], attrs: { seed: attr.int() },
-    supports: async (inputs, _a, ctx) => {
+    plan: async (inputs, _a, { gpu, outputUsed }) => {
+      const x = tensorAt(inputs, 0);
       const training = tensorAt(inputs, 2);
-      const inference = !training || (training.type === 'bool' && (await readInts(training, ctx.gpu) ?? [1])[0] === 0);
-      return tensorAt(inputs, 0) !== undefined && ctx.outputUsed[1] !== true && inference;
+      const flag = training && training.type === 'bool' && training.size === 1 ? await readInts(training, gpu) : [0];
+      return x && !(training && flag?.[0] !== 0) ? inferenceDropout(gpu, x, outputUsed[1] === true) : undefined;
     },
-    run: (inputs) => [reshaped(tensorAt(inputs, 0)!, tensorAt(inputs, 0)!.dims)],
   }),
   gpuKernel({
     op: 'Shape', since: 1, dtypes: GPU_STORABLE, attrs: { start: attr.int(0), end: attr.int() },

@@ -1,19 +1,24 @@
 /**
- * The tiled matrix product every GEMM-shaped op runs through (MatMul, Gemm, Conv as implicit GEMM): each workgroup
- * computes a TM×TN tile of C[batch] = A[batch]·B[batch], staging TM×TK slices of A and TK×TN slices of B in
- * workgroup memory, each invocation accumulating a 4×4 block in registers. The caller supplies how elements are
- * read and written as WGSL functions:
+ * The matrix product every GEMM-shaped op runs through (MatMul, Gemm, Conv as implicit GEMM), C[batch] =
+ * A[batch]·B[batch], in one of two forms:
+ * - tiled, for GPUs: each workgroup computes a TM×TN tile, staging TM×TK slices of A and TK×TN slices of B in
+ *   workgroup memory, each invocation accumulating a 4×4 block in registers;
+ * - register-blocked, for adapters that run shaders on the CPU (llvmpipe, SwiftShader), where workgroup memory and
+ *   barriers cost more than they save: each invocation accumulates up to 8 rows × 4 adjacent columns straight from
+ *   the buffers, the A element shared by all invocations of a workgroup (one load for the SIMD lanes).
+ * The caller supplies how elements are read and written as WGSL functions:
  *
  *   fn load_a(batch: u32, m: u32, k: u32) -> f32     (called only for m < M, k < K)
  *   fn load_b(batch: u32, k: u32, n: u32) -> f32     (called only for k < K, n < N)
  *   fn store_c(batch: u32, m: u32, n: u32, v: f32)   (called only for m < M, n < N)
  *
  * so the im2col of a convolution, transposed operands and epilogues (bias, alpha/beta) cost no extra passes. Where
- * the caller can promise four contiguous elements, it supplies load_a4 (A along k), load_b4 (B along n) or
- * load_bk4 (a transposed B along k) returning vec4<f32> instead, for vector loads.
+ * the caller can promise four contiguous elements, it also supplies load_a4 (A along k), load_b4 (B along n) or
+ * load_bk4 (a transposed B along k) returning vec4<f32>, for vector loads.
  */
 import type { GpuContext } from '../../context.js';
-import { runShader, type BufferDecl, type KernelBuffer, type ParamSpec, type ParamValues } from '../../program.js';
+import { load, runShader, type BufferDecl, type KernelBuffer, type ParamSpec, type ParamValues } from '../../program.js';
+import type { StorageKind } from '../../storage.js';
 
 export interface GemmKernel {
   label: string;
@@ -21,7 +26,7 @@ export interface GemmKernel {
   outputs: readonly BufferDecl[];
   /** Extra parameters the load/store functions read (M, N, K are always there). */
   params: ParamSpec;
-  /** WGSL defining load_a (or load_a4 with vec4A), load_b (or load_b4 with vec4B) and store_c. */
+  /** WGSL defining load_a, load_b and store_c, plus the vector loaders flagged below. */
   functions: string;
   /** load_a4(batch, m, k) returns A[m, k..k+3]; needs K % 4 == 0. */
   vec4A?: boolean;
@@ -31,12 +36,21 @@ export interface GemmKernel {
   vec4BK?: boolean;
 }
 
+/**
+ * A scalar loader `signature -> f32` reading element `index` of `name`, also when the buffer is declared as vec4s
+ * (then the element is picked out of its vector).
+ */
+export function scalarOrVector(name: string, kind: StorageKind, vec4: boolean, signature: string, index: string): string {
+  const read = vec4 ? `f32(${name}[(${index}) / 4u][(${index}) % 4u])` : load(kind, name, index);
+  return `${signature} -> f32 { return ${read}; }`;
+}
+
 const TILE_M = 32;
 const TILE_N = 32;
 const TILE_K = 16;
 const THREADS = 64;
 
-function shader(k: GemmKernel): string {
+function tiledShader(k: GemmKernel): string {
   const loadA = k.vec4A
     ? `  for (var i = li; i < ${(TILE_M * TILE_K) / 4}u; i += ${THREADS}u) {
     let r = i / ${TILE_K / 4}u; let c = (i % ${TILE_K / 4}u) * 4u;
@@ -109,20 +123,56 @@ ${loadB}
   }`;
 }
 
-/** Records C = A·B for `batches` products of M×K by K×N. */
-export async function tiledGemm(
+/** Rows of A per invocation and invocations per workgroup of the register-blocked form. */
+function registerShape(M: number, N: number): { rows: number; lanes: number } {
+  const rows = Math.min(8, Math.max(1, M));
+  const needed = Math.ceil(N / 4);
+  let lanes = 8;
+  while (lanes < 64 && lanes < needed) lanes *= 2;
+  return { rows, lanes };
+}
+
+function registerShader(k: GemmKernel, rows: number, lanes: number): string {
+  const lines = [
+    `  let n = (wid.x * ${lanes}u + li) * 4u;`,
+    '  if (n >= P.N) { return; }',
+    `  let row0 = wid.y * ${rows}u;`,
+    '  let batch = wid.z;',
+    '  let last = P.N - 1u;',
+    '  let n1 = min(n + 1u, last); let n2 = min(n + 2u, last); let n3 = min(n + 3u, last);',
+  ];
+  for (let i = 0; i < rows; i++) lines.push(`  let r${i} = min(row0 + ${i}u, P.M - 1u);`, `  var acc${i} = vec4<f32>(0.0);`);
+  lines.push('  for (var k = 0u; k < P.K; k++) {');
+  lines.push(k.vec4B ? '    let b = load_b4(batch, k, n);' : '    let b = vec4<f32>(load_b(batch, k, n), load_b(batch, k, n1), load_b(batch, k, n2), load_b(batch, k, n3));');
+  for (let i = 0; i < rows; i++) lines.push(`    acc${i} += load_a(batch, r${i}, k) * b;`);
+  lines.push('  }');
+  for (let i = 0; i < rows; i++) {
+    lines.push(`  if (row0 + ${i}u < P.M) {`);
+    for (let j = 0; j < 4; j++) lines.push(`    if (n + ${j}u < P.N) { store_c(batch, row0 + ${i}u, n + ${j}u, acc${i}[${j}]); }`);
+    lines.push('  }');
+  }
+  return `${k.functions}\n//MAIN\n${lines.join('\n')}`;
+}
+
+/** Records C = A·B for `batches` products of M×K by K×N, in the form suited to the adapter. */
+export async function runGemm(
   gpu: GpuContext, k: GemmKernel, buffers: readonly KernelBuffer[], values: ParamValues,
   M: number, N: number, K: number, batches: number,
 ): Promise<void> {
   if (M === 0 || N === 0 || batches === 0) return;
-  const [header, main] = shader(k).split('//MAIN\n');
+  const registers = gpu.tuning.registerGemm;
+  const shape = registerShape(M, N);
+  const [header, main] = (registers ? registerShader(k, shape.rows, shape.lanes) : tiledShader(k)).split('//MAIN\n');
+  const workgroups: [number, number, number] = registers
+    ? [Math.ceil(N / (4 * shape.lanes)), Math.ceil(M / shape.rows), batches]
+    : [Math.ceil(N / TILE_N), Math.ceil(M / TILE_M), batches];
   await runShader(gpu, {
     label: k.label,
     inputs: k.inputs,
     outputs: k.outputs,
     params: { M: 'u32', N: 'u32', K: 'u32', ...k.params },
-    workgroupSize: THREADS,
+    workgroupSize: registers ? shape.lanes : THREADS,
     header,
     main,
-  }, buffers, { M, N, K, ...values }, [Math.ceil(N / TILE_N), Math.ceil(M / TILE_M), batches]);
+  }, buffers, { M, N, K, ...values }, workgroups);
 }
