@@ -2,6 +2,7 @@
 // JavaScript side manages (see src/wasm/memory.ts); nothing here allocates.
 export { gemmI16, gemmI8, hasRelaxedDot, addCorrections } from './gemm-int';
 export { rowsI16, packI16, rowsI8, packI8, im2col } from './pack';
+export { gemmF32, halfToFloatArray, floatToHalfArray } from './gemm-float';
 export { requantize, scaleToFloat, copyRows, quantize, dequantize, rangeWithZero } from './quant';
 
 /** First free byte after the module's static data. */

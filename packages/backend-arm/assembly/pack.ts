@@ -102,16 +102,23 @@ export function rowsI8(src: usize, rows: i32, k: i32, srcStride: i32, signed: bo
   }
 }
 
+/** How the right operand of the i8 GEMM holds its bytes (see packI8). */
+const SPLIT_7_BIT = 0;
+const SIGNED = 1;
+
 /**
- * Right operand of the i8 GEMM: b'' = b - cb[col] (0..255; cb int32 per column) split into a low plane (bits 0-6)
- * and a high plane (bit 7), each in panels of 8 columns, a k-quad of a panel stored as [4 k of c0 … 4 k of c3]
- * [4 k of c4 … c7]. Column sums of b'' go to colSum. Returns whether the high plane has any bit set.
+ * Right operand of the i8 GEMM: b' = b - cb[col] (cb int32 per column) in panels of 8 columns, a k-quad of a panel
+ * stored as [4 k of c0 … 4 k of c3] [4 k of c4 … c7]. In `mode` SPLIT_7_BIT, b' is 0..255 split into a low plane
+ * (bits 0-6, always exact for the i8·i7 dot product) and a high plane (bit 7); in the other modes b' is one byte
+ * (-128..127 or 0..255, as the engine's dot product reads it) in the low plane. Column sums of b' go to colSum.
+ * Returns whether the high plane has any bit set (SPLIT_7_BIT), or whether any b' is -128 (SIGNED: some engines
+ * sum pairs of products in 16 bits, where (-128)·(-128) twice overflows).
  */
-export function packI8(src: usize, k: i32, n: i32, rowStride: i32, colStride: i32, signed: bool, cb: usize, lo: usize, hi: usize, kPad: i32, colSum: usize): bool {
+export function packI8(src: usize, k: i32, n: i32, rowStride: i32, colStride: i32, signed: bool, cb: usize, mode: i32, lo: usize, hi: usize, kPad: i32, colSum: usize): bool {
   const panels = (n + 7) >> 3;
   const panelBytes = <usize>(kPad >> 2) * 32;
   memory.fill(lo, 0, <usize>panels * panelBytes);
-  memory.fill(hi, 0, <usize>panels * panelBytes);
+  if (mode == SPLIT_7_BIT) memory.fill(hi, 0, <usize>panels * panelBytes);
   let anyHigh = false;
   for (let col = 0; col < n; col++) {
     const base = <usize>(col >> 3) * panelBytes + <usize>(((col & 7) >> 2) << 4) + <usize>((col & 3) << 2);
@@ -120,10 +127,15 @@ export function packI8(src: usize, k: i32, n: i32, rowStride: i32, colStride: i3
     for (let kk = 0; kk < k; kk++) {
       const v = byteAt(src + <usize>kk * rowStride + <usize>col * colStride, signed) - c;
       const o = base + <usize>(kk >> 2) * 32 + <usize>(kk & 3);
-      store<u8>(lo + o, <u8>(v & 127));
-      if (v > 127) {
-        store<u8>(hi + o, 1);
-        anyHigh = true;
+      if (mode == SPLIT_7_BIT) {
+        store<u8>(lo + o, <u8>(v & 127));
+        if (v > 127) {
+          store<u8>(hi + o, 1);
+          anyHigh = true;
+        }
+      } else {
+        store<u8>(lo + o, <u8>v);
+        if (mode == SIGNED && v == -128) anyHigh = true;
       }
       sum += v;
     }

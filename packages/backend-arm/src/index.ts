@@ -9,6 +9,7 @@ import '@onnx-ts/backend-cpu-ref';
 import cpu from '@onnx-ts/backend-cpu';
 import { applyConfig, armConfig, type ConfigureOptions } from './config.js';
 import { fastPathCounts } from './delegate.js';
+import type { DotMode } from './int-gemm.js';
 import { armKernels } from './ops/index.js';
 import { relaxedSimdRejected, relaxedSimdSupported, resetRuntime, runtime } from './runtime.js';
 
@@ -27,12 +28,23 @@ export function configure(options: ConfigureOptions): void {
 }
 
 /**
- * Which WebAssembly build runs the kernels ('relaxed-simd' or 'simd'), whether the engine supports relaxed SIMD and
- * whether its relaxed build failed the self-test, and the module's memory use.
+ * Which WebAssembly build runs the kernels ('relaxed-simd' or 'simd') and, for relaxed SIMD, how its dot product is
+ * fed (one pass of whole bytes, or two 7-bit passes); whether the engine supports relaxed SIMD and whether its
+ * relaxed build failed the self-test; the module's memory use.
  */
-export function kernelInfo(): { build: 'simd' | 'relaxed-simd'; relaxedSimdSupported: boolean; relaxedSimdRejected: boolean; memoryBytes: number; liveBytes: number } {
+export function kernelInfo(): {
+  build: 'simd' | 'relaxed-simd';
+  dotMode?: DotMode;
+  relaxedSimdSupported: boolean;
+  relaxedSimdRejected: boolean;
+  memoryBytes: number;
+  liveBytes: number;
+} {
   const rt = runtime();
-  return { build: rt.build, relaxedSimdSupported: relaxedSimdSupported(), relaxedSimdRejected: relaxedSimdRejected(), ...rt.memoryStats() };
+  return {
+    build: rt.build, dotMode: rt.relaxed ? rt.dotMode : undefined, relaxedSimdSupported: relaxedSimdSupported(),
+    relaxedSimdRejected: relaxedSimdRejected(), ...rt.memoryStats(),
+  };
 }
 
 const arm: Backend = {

@@ -35,13 +35,22 @@ export interface RightOperand extends Packed {
   k: number;
   kPad: number;
   at: number;
-  /** Relaxed build: plane of bit 7 (absent when every value fits 7 bits), column sums, and cb - zb per column. */
+  /** Relaxed build: plane of bit 7 ('split' mode, absent when every value fits 7 bits), column sums, cb - zb per column. */
   high: number;
   colSum: number;
   colShift: number;
 }
 
 export type Alloc = (bytes: number) => number;
+
+/**
+ * How the relaxed-SIMD build feeds the right operand to i32x4.relaxed_dot_i8x16_i7x16_add_s, whose result is
+ * exact for any second operand only when its bytes are 7-bit: 'split' does two passes (bits 0-6, then bit 7);
+ * 'signed' and 'unsigned' give whole bytes to engines whose dot product reads them as signed (ARM's SDOT) or
+ * unsigned bytes without saturating — which the runtime's self-test establishes before using them.
+ */
+export type DotMode = 'split' | 'signed' | 'unsigned';
+const DOT_MODES: Record<DotMode, number> = { split: 0, signed: 1, unsigned: 2 };
 
 const roundUp = (v: number, m: number): number => Math.ceil(v / m) * m;
 
@@ -96,17 +105,31 @@ export function packRight(rt: Runtime, src: ByteMatrix, zeroPoints: Int32Array, 
     return { blocks: [], cols: src.cols, panels, k, kPad, at, high: 0, colSum: 0, colShift: 0 };
   }
   const planeBytes = panels * (kPad / 4) * 32;
-  const at = alloc(planeBytes);
-  const high = alloc(planeBytes);
   const colSum = alloc(panels * 8 * 4);
   rt.view(Int32Array, colSum, panels * 8).fill(0);
-  // b'' = b - cb lies in 0..255 with cb = -128 for signed bytes, 0 for unsigned.
-  const cb = src.signed ? -128 : 0;
-  const cbs = int32Block(rt, (b) => scratch.alloc(b), new Int32Array(src.cols).fill(cb));
-  const anyHigh = e.packI8(src.at, k, src.cols, src.rowStride, src.colStride, signed, cbs, at, high, kPad, colSum) !== 0;
+  const pack = (mode: DotMode, high: number): { cb: number; flagged: boolean; at: number } => {
+    // b' = b - cb: 0..255 (cb = -128 for signed bytes, 0 for unsigned) unless the engine's dot product reads b'
+    // as a signed byte (cb = 0 for signed, 128 for unsigned).
+    const cb = mode === 'signed' ? (src.signed ? 0 : 128) : src.signed ? -128 : 0;
+    const cbs = int32Block(rt, (b) => scratch.alloc(b), new Int32Array(src.cols).fill(cb));
+    const at = alloc(planeBytes);
+    const flagged = e.packI8(src.at, k, src.cols, src.rowStride, src.colStride, signed, cbs, DOT_MODES[mode], at, high, kPad, colSum) !== 0;
+    return { cb, flagged, at };
+  };
+  let packed: { cb: number; flagged: boolean; at: number };
+  let high = 0;
+  if (rt.dotMode === 'signed') {
+    packed = pack('signed', 0);
+    // A -128 in B needs the two-pass form (see packI8).
+    if (packed.flagged) packed = pack('split', (high = alloc(planeBytes)));
+  } else {
+    if (rt.dotMode === 'split') high = alloc(planeBytes);
+    packed = pack(rt.dotMode, high);
+  }
+  const usesHigh = high !== 0 && packed.flagged;
   const shifts = new Int32Array(panels * 8);
-  for (let c = 0; c < src.cols; c++) shifts[c] = cb - zeroPoints[c];
-  return { blocks: [], cols: src.cols, panels, k, kPad, at, high: anyHigh ? high : 0, colSum, colShift: int32Block(rt, alloc, shifts) };
+  for (let c = 0; c < src.cols; c++) shifts[c] = packed.cb - zeroPoints[c];
+  return { blocks: [], cols: src.cols, panels, k, kPad, at: packed.at, high: usesHigh ? high : 0, colSum, colShift: int32Block(rt, alloc, shifts) };
 }
 
 /** int32 accumulators in scratch: rows of `ldc` bytes, `left.rows` × `right.cols` of them meaningful. */

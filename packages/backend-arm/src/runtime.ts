@@ -5,7 +5,7 @@
 import type { Tensor } from '@onnx-ts/core';
 import { armConfig } from './config.js';
 import { RELAXED_SIMD_WASM, SIMD_WASM } from './generated/kernels-wasm.js';
-import { multiply, packLeft, packRight } from './int-gemm.js';
+import { multiply, packLeft, packRight, type DotMode } from './int-gemm.js';
 
 /** The exports of assembly/index.ts; every pointer is a byte offset into the module's memory. */
 export interface KernelExports {
@@ -18,7 +18,7 @@ export interface KernelExports {
   rowsI16(src: number, rows: number, k: number, srcStride: number, signed: number, zp: number, dst: number, dstStride: number, kPad: number): void;
   packI16(src: number, k: number, n: number, rowStride: number, colStride: number, signed: number, zp: number, dst: number, kPad: number): void;
   rowsI8(src: number, rows: number, k: number, srcStride: number, signed: number, dst: number, dstStride: number, kPad: number, rowSum: number): void;
-  packI8(src: number, k: number, n: number, rowStride: number, colStride: number, signed: number, cb: number, lo: number, hi: number, kPad: number, colSum: number): number;
+  packI8(src: number, k: number, n: number, rowStride: number, colStride: number, signed: number, cb: number, mode: number, lo: number, hi: number, kPad: number, colSum: number): number;
   im2col(x: number, h: number, w: number, offsets: number, kTotal: number, sh: number, sw: number, pt: number, pl: number, ow: number, p0: number, count: number, pad: number, dst: number, dstStride: number): void;
   requantize(c: number, ldc: number, m: number, n: number, bias: number, biasMode: number, mult: number, multMode: number, zp: number, lo: number, hi: number, out: number, outStride: number): void;
   scaleToFloat(c: number, ldc: number, m: number, n: number, scale: number, scaleMode: number, bias: number, biasMode: number, out: number, outStride: number): void;
@@ -26,6 +26,9 @@ export interface KernelExports {
   quantize(x: number, outer: number, d: number, inner: number, scale: number, zp: number, lo: number, hi: number, y: number): void;
   dequantize(x: number, width: number, signed: number, outer: number, d: number, inner: number, scale: number, zp: number, y: number): void;
   rangeWithZero(x: number, n: number, out: number): void;
+  gemmF32(a: number, lda: number, kind: number, src: number, params: number, blockK: number, k: number, c: number, ldc: number, m: number, nPanels: number, kc: number, ncPanels: number, scratch: number): void;
+  halfToFloatArray(src: number, n: number, dst: number): void;
+  floatToHalfArray(src: number, n: number, dst: number): void;
 }
 
 /** How a parameter of an epilogue is indexed (matches assembly/quant.ts). */
@@ -178,6 +181,8 @@ export class Runtime {
   readonly allocator: BlockAllocator;
   /** 'relaxed-simd' when the SDOT-style dot products run, else 'simd'. */
   readonly build: 'simd' | 'relaxed-simd';
+  /** How the relaxed build's dot product is fed (see DotMode); set from the self-test. */
+  dotMode: DotMode = 'split';
   private readonly cache = new WeakMap<object, Map<string, CacheEntry>>();
   private readonly seen = new WeakSet<object>();
   private readonly collector = new FinalizationRegistry<number[]>((blocks) => {
@@ -283,22 +288,12 @@ export function relaxedSimdSupported(): boolean {
   return relaxedValid;
 }
 
-/**
- * Whether a runtime's GEMM gives the exact products of a small known case (uint8 × int8 with zero points, values
- * that need the high plane). Relaxed SIMD was experimental in some engines (Node 20's V8 miscompiles
- * i32x4.relaxed_dot_i8x16_i7x16_add_s on x86-64), so the relaxed build is checked before it is trusted.
- */
-export function gemmSelfTest(rt: Runtime): boolean {
-  const m = 5;
-  const k = 37;
-  const n = 19;
-  const a = Uint8Array.from({ length: m * k }, (_, i) => (i * 97 + 13) % 256);
-  const b = Int8Array.from({ length: k * n }, (_, i) => ((i * 61 + 7) % 256) - 128);
-  const aZero = 131;
-  const bZeros = Int32Array.from({ length: n }, (_, j) => (j % 5) - 2);
+/** Whether the runtime's integer GEMM gives exactly Σ (a - za)(b - zb) for these operands (a: m × k, b: k × n). */
+function productIsExact(rt: Runtime, a: Int8Array | Uint8Array, aZero: number, b: Int8Array | Uint8Array, bZeros: Int32Array, m: number, k: number, n: number): boolean {
   return rt.withScratch((scratch) => {
-    const left = packLeft(rt, { at: scratch.put(a), signed: false, rows: m, cols: k, rowStride: k, colStride: 1 }, new Int32Array(m).fill(aZero), (bytes) => scratch.alloc(bytes), scratch);
-    const right = packRight(rt, { at: scratch.put(b), signed: true, rows: k, cols: n, rowStride: n, colStride: 1 }, bZeros, (bytes) => scratch.alloc(bytes), scratch);
+    const alloc = (bytes: number): number => scratch.alloc(bytes);
+    const left = packLeft(rt, { at: scratch.put(a), signed: a instanceof Int8Array, rows: m, cols: k, rowStride: k, colStride: 1 }, new Int32Array(m).fill(aZero), alloc, scratch);
+    const right = packRight(rt, { at: scratch.put(b), signed: b instanceof Int8Array, rows: k, cols: n, rowStride: n, colStride: 1 }, bZeros, alloc, scratch);
     const acc = multiply(rt, left, right, scratch);
     for (let i = 0; i < m; i++) {
       const row = rt.view(Int32Array, acc.at + i * acc.ldc, n);
@@ -310,6 +305,27 @@ export function gemmSelfTest(rt: Runtime): boolean {
     }
     return true;
   });
+}
+
+/**
+ * Whether a runtime's integer GEMM is exact: every pair of 8-bit values (a row per value of A, a column per value
+ * of B, 8 deep so that saturating pairwise sums would show), signed and unsigned B, and a random case with zero
+ * points. Relaxed SIMD leaves some results to the engine (and Node 20's V8 miscompiles
+ * i32x4.relaxed_dot_i8x16_i7x16_add_s on x86-64), so the relaxed build is checked before it is trusted.
+ */
+export function gemmSelfTest(rt: Runtime): boolean {
+  const depth = 8;
+  const everyA = Int8Array.from({ length: 256 * depth }, (_, i) => (i >> 3) - 128);
+  const unsignedB = Uint8Array.from({ length: depth * 256 }, (_, i) => i & 255);
+  // -127..127: a -128 in B is packed in two passes whatever the mode (see packRight).
+  const signedB = Int8Array.from({ length: depth * 255 }, (_, i) => (i % 255) - 127);
+  const noZeros = new Int32Array(256);
+  if (!productIsExact(rt, everyA, 0, unsignedB, noZeros, 256, depth, 256)) return false;
+  if (!productIsExact(rt, everyA, 0, signedB, noZeros, 256, depth, 255)) return false;
+  const [m, k, n] = [5, 37, 19];
+  const a = Uint8Array.from({ length: m * k }, (_, i) => (i * 97 + 13) % 256);
+  const b = Int8Array.from({ length: k * n }, (_, i) => ((i * 61 + 7) % 256) - 128);
+  return productIsExact(rt, a, 131, b, Int32Array.from({ length: n }, (_, j) => (j % 5) - 2), m, k, n);
 }
 
 let active: Runtime | undefined;
@@ -330,7 +346,12 @@ export function runtime(): Runtime {
   }
   if (want !== false && supported) {
     const relaxed = new Runtime('relaxed-simd');
-    relaxedRejected = !gemmSelfTest(relaxed);
+    // Whole bytes (one pass) where the engine's dot product reads them exactly, else two 7-bit passes.
+    const mode = (['signed', 'unsigned', 'split'] as const).find((m) => {
+      relaxed.dotMode = m;
+      return gemmSelfTest(relaxed);
+    });
+    relaxedRejected = mode === undefined;
     if (!relaxedRejected) return (active = relaxed);
     if (want === true) throw new Error('backend-arm: relaxedSimd: true, but this engine computes the relaxed-SIMD dot products wrongly (self-test failed)');
   }

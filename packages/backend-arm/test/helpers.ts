@@ -66,9 +66,12 @@ export function nodeModel(c: NodeCase): { model: Model; feeds: Record<string, Te
   return { model: buildModel(g.build(), { 'ai.onnx': c.opset ?? 21 }), feeds, outputs };
 }
 
-/** Runs a model on a backend; returns its outputs in order and the backend each node ran on. */
+/**
+ * Runs a model on a backend; returns its outputs in order and the backend each node ran on. Graph optimization is
+ * off, so that the nodes under test run as built whether or not a test file imported the optimizer.
+ */
 export async function runOn(model: Model, feeds: Record<string, Tensor>, backend: string, runs = 1): Promise<{ outputs: Tensor[]; placement: string[] }> {
-  const session = await InferenceSession.create(model, { executionProviders: [backend] });
+  const session = await InferenceSession.create(model, { executionProviders: [backend], graphOptimizationLevel: 'disabled' });
   let out: Record<string, unknown> = {};
   for (let r = 0; r < runs; r++) out = await session.run(feeds);
   const outputs = session.outputNames.map((n) => out[n] as Tensor);

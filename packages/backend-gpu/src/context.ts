@@ -412,6 +412,7 @@ export class GpuContext {
     for (const c of this.chunks) c.buffer.destroy();
     this.live.clear();
     this.free.clear();
+    this.freeBytes = 0;
     this.staging.clear();
     this.pipelines.clear();
     this.device.destroy();

@@ -399,7 +399,10 @@ const SHAPE_FUNCTIONS: Record<string, ShapeFn> = {
   Flatten: (c) => {
     const x = c.input(0);
     if (!x.shape) return [{ type: x.type }];
-    const axis = normalizeAxis(c.attrs({ axis: attr.int(1) }).axis, x.shape.length + 1);
+    // Flatten's axis lies in [-r, r]: a negative one counts from the rank r, not r + 1.
+    const raw = c.attrs({ axis: attr.int(1) }).axis;
+    const axis = raw < 0 ? raw + x.shape.length : raw;
+    if (axis < 0 || axis > x.shape.length) return [{ type: x.type }];
     const prod = (dims: Dim[]): Dim => (isStatic(dims) ? dims.reduce((a, b) => a * b, 1) : null);
     return [{ type: x.type, shape: [prod(x.shape.slice(0, axis)), prod(x.shape.slice(axis))] }];
   },

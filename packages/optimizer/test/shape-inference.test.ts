@@ -78,6 +78,7 @@ test('Reshape resolves -1 and 0 on static input; Flatten, Transpose, Squeeze/Uns
     g.initializer('ax', i64([0, 3]));
     g.node('Reshape', ['x', 't'], {}, { outputs: ['r'] });
     g.node('Flatten', ['x'], { axis: 2 }, { outputs: ['fl'] });
+    g.node('Flatten', ['x'], { axis: -3 }, { outputs: ['fl_neg'] });
     g.node('Transpose', ['x'], { perm: [2, 0, 1] }, { outputs: ['tr'] });
     g.node('Transpose', ['x'], {}, { outputs: ['rev'] });
     g.node('Unsqueeze', ['x', 'ax'], {}, { outputs: ['u'] });
@@ -85,6 +86,7 @@ test('Reshape resolves -1 and 0 on static input; Flatten, Transpose, Squeeze/Uns
   });
   assert.equal(f.get('r')?.shape, [2, 12]);
   assert.equal(f.get('fl')?.shape, [6, 4]);
+  assert.equal(f.get('fl_neg')?.shape, [1, 24]);
   assert.equal(f.get('tr')?.shape, [4, 2, 3]);
   assert.equal(f.get('rev')?.shape, [4, 3, 2]);
   assert.equal(f.get('u')?.shape, [1, 2, 3, 1, 4]);

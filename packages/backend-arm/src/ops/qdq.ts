@@ -5,20 +5,15 @@
  * a DequantizeLinear and a QuantizeLinear stays on the quantized values. Inputs without that origin (plain float32
  * nodes) go to backend-cpu's kernels, and other types to the reference's.
  */
-import { Tensor, isTensor, type KernelInputs } from '@onnx-ts/core';
-import cpuRef from '@onnx-ts/backend-cpu-ref';
-import cpu from '@onnx-ts/backend-cpu';
+import { Tensor, isTensor, type KernelContext, type KernelInputs } from '@onnx-ts/core';
 import { conv2dGeometry, type ConvAttributes } from '../conv-geometry.js';
-import { isScalar, kernelsOf, withFastPath } from '../delegate.js';
+import { isScalar, withFastPath } from '../delegate.js';
 import { integerConv, integerMatmul, matmulShape, type ByteData } from '../int-ops.js';
 import { lazyTensor, originOf, type Dequantized } from '../lazy.js';
 import { PER_COLUMN, PER_ROW, PER_TENSOR, runtime } from '../runtime.js';
+import { compressedGemm, compressedMatmul } from './compressed.js';
+import { floatKernels } from './float-kernels.js';
 import { decodeDequantized, isRoundTripScale } from './quantize.js';
-
-/** The wrapped kernels of `op`: backend-cpu's (float32) first, then the reference's. */
-export function floatKernels(op: string) {
-  return [...kernelsOf(cpu.kernels, op), ...kernelsOf(cpuRef.kernels, op)];
-}
 
 /** A DequantizeLinear origin with 8-bit data, unblocked, quantized per tensor or along `axis`. */
 function byteOrigin(v: unknown, axis?: number): Dequantized | undefined {
@@ -83,7 +78,9 @@ const conv = withFastPath('Conv', (inputs: KernelInputs, attrs: ConvAttributes, 
   return [new Tensor('float32', data, g.outDims)];
 }, floatKernels('Conv'));
 
-const matmul = withFastPath('MatMul', (inputs: KernelInputs, _attrs, ctx) => {
+const matmul = withFastPath('MatMul', (inputs: KernelInputs, _attrs, ctx) => integerMatmulOf(inputs, ctx) ?? compressedMatmul(inputs, ctx), floatKernels('MatMul'));
+
+function integerMatmulOf(inputs: KernelInputs, ctx: KernelContext): Tensor[] | undefined {
   const a = byteOrigin(inputs[0]);
   if (!a || a.axis !== undefined) return undefined;
   const bOrigin = originOf(inputs[1]);
@@ -104,7 +101,7 @@ const matmul = withFastPath('MatMul', (inputs: KernelInputs, _attrs, ctx) => {
     return rt.read(Float32Array, out, size);
   });
   return [new Tensor('float32', data, s.outDims)];
-}, floatKernels('MatMul'));
+}
 
 interface GemmAttributes {
   alpha: number;
@@ -129,7 +126,9 @@ function addScaledBias(y: Float32Array, m: number, n: number, c: Tensor, dims: n
   }
 }
 
-const gemm = withFastPath('Gemm', (inputs: KernelInputs, attrs: GemmAttributes, ctx) => {
+const gemm = withFastPath('Gemm', (inputs: KernelInputs, attrs: GemmAttributes, ctx) => integerGemmOf(inputs, attrs, ctx) ?? compressedGemm(inputs, attrs, ctx), floatKernels('Gemm'));
+
+function integerGemmOf(inputs: KernelInputs, attrs: GemmAttributes, ctx: KernelContext): Tensor[] | undefined {
   const a = byteOrigin(inputs[0]);
   const b = byteOrigin(inputs[1], attrs.transB ? 0 : 1);
   if (!a || !b || a.axis !== undefined || attrs.transA !== 0 || a.q.dims.length !== 2 || b.q.dims.length !== 2) return undefined;
@@ -154,7 +153,7 @@ const gemm = withFastPath('Gemm', (inputs: KernelInputs, attrs: GemmAttributes, 
   });
   if (isTensor(c) && cDims && attrs.beta !== 0) addScaledBias(y, m, n, c, cDims, attrs.beta);
   return [new Tensor('float32', y, [m, n])];
-}, floatKernels('Gemm'));
+}
 
 /**
  * Relu of a tensor dequantized per tensor with a positive scale is the dequantization of max(q, zero point): it

@@ -1,4 +1,5 @@
 // Elementwise kernels over contiguous float32 arrays; SIMD on blocks of 4 with a scalar tail.
+import { clamp4 } from './simd';
 
 /** y = clamp(x, lo, hi): Relu, Clip. */
 export function clamp(x: usize, y: usize, n: i32, lo: f32, hi: f32): void {
@@ -6,7 +7,7 @@ export function clamp(x: usize, y: usize, n: i32, lo: f32, hi: f32): void {
   let i = 0;
   for (; i + 4 <= n; i += 4) {
     const at = <usize>i << 2;
-    v128.store(y + at, f32x4.min(f32x4.max(v128.load(x + at), vlo), vhi));
+    v128.store(y + at, clamp4(v128.load(x + at), vlo, vhi));
   }
   for (; i < n; i++) {
     const at = <usize>i << 2;
@@ -78,7 +79,7 @@ export function channelAffine(x: usize, y: usize, planes: i32, C: i32, size: i32
     let i = 0;
     for (; i + 4 <= size; i += 4) {
       const at = <usize>i << 2;
-      v128.store(yp + at, f32x4.min(f32x4.max(f32x4.add(f32x4.mul(f32x4.sub(v128.load(xp + at), vm), vs), vt), vlo), vhi));
+      v128.store(yp + at, clamp4(f32x4.add(f32x4.mul(f32x4.sub(v128.load(xp + at), vm), vs), vt), vlo, vhi));
     }
     for (; i < size; i++) {
       const at = <usize>i << 2;

@@ -1,6 +1,7 @@
 // GEMM on packed panels: C[M×N] (row-major, ldc) = A[M×K] · B[K×N] (+ bias, clamp).
 // A is packed in panels of MR rows: [panel][k][MR] (rows past M are zero); B in panels of NR columns: [panel][k][NR].
 // The micro-kernel keeps an MR×NR block of C in 12 SIMD registers and walks K once.
+import { clamp4 } from './simd';
 
 export const MR: i32 = 6;
 export const NR: i32 = 8;
@@ -92,8 +93,8 @@ function finishRow(c: usize, v0: v128, v1: v128, ep: Epilogue, row: i32): void {
   }
   if (ep.last) {
     const lo = f32x4.splat(ep.lo), hi = f32x4.splat(ep.hi);
-    v0 = f32x4.min(f32x4.max(v0, lo), hi);
-    v1 = f32x4.min(f32x4.max(v1, lo), hi);
+    v0 = clamp4(v0, lo, hi);
+    v1 = clamp4(v1, lo, hi);
   }
   v128.store(c, v0);
   v128.store(c, v1, 16);

@@ -15,9 +15,16 @@ function pool(x: Tensor<'float32'>, g: Plane, mode: number, ctx: KernelContext):
   const out = withScratch((scratch) => {
     const xAt = scratch.input(x.data);
     const yAt = scratch.alloc(outSize * 4);
+    // Each thread copies a plane into a buffer with the padding (and ceil_mode's overhang) filled in; 8 spare columns
+    // cover the last vector load of stride-2 windows.
+    const paddedH = Math.max(g.H + g.ph + g.phEnd, (g.outH - 1) * g.sh + (g.kh - 1) * g.dh + 1);
+    const paddedW = Math.max(g.W + g.pw + g.pwEnd, (g.outW - 1) * g.sw + (g.kw - 1) * g.dw + 1) + 8;
+    const threads = outSize * g.kh * g.kw > 1 << 16 ? activeThreads() : 1;
+    const scratchStride = Math.ceil((g.outW * 4) / 64) * 64 + paddedH * paddedW * 4;
+    const buffers = scratch.alloc(scratchStride * threads);
     const job = writeJob([0, planes, x.dims[1], g.H, g.W, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, g.dh, g.dw, g.outH, g.outW,
-      xAt, 0, 0, yAt, 0, 0, mode, g.phEnd, g.pwEnd]);
-    runJob('poolJob', job, outSize * g.kh * g.kw > 1 << 16 ? activeThreads() : 1);
+      xAt, 0, 0, yAt, 0, 0, mode, g.phEnd, g.pwEnd, paddedH, paddedW, buffers, scratchStride]);
+    runJob('poolJob', job, threads);
     return readFloats(yAt, outSize);
   });
   return [floatTensor(out, outDims)];

@@ -262,7 +262,9 @@ export const attentionFusion: Pass = {
       if (add) {
         const qk = add.inputs.find((i) => ['Mul', 'Div', 'MatMul'].includes(ctx.index.producer.get(i)?.opType ?? ''));
         mask = qk && otherInput(add, qk);
-        if (!qk || !mask || ctx.facts.get(mask)?.type !== sf.type) continue;
+        const maskRank = mask ? ctx.facts.get(mask)?.shape?.length : undefined;
+        // Attention takes a mask of rank 2 to 4 broadcasting to [batch, heads, q, kv]; other Adds are not masks.
+        if (!qk || !mask || ctx.facts.get(mask)?.type !== sf.type || maskRank === undefined || maskRank < 2) continue;
         nodes.push(add);
         cursor = qk;
         reader = add;

@@ -31,7 +31,8 @@ function compute(gpu: GpuContext, op: string, inputs: Tensor[], outType: DType, 
  */
 function binary(op: string, combine: Combine, o: { since: number; legacyUntil?: number; dtypes: readonly DType[]; bool?: boolean; sameTypes?: boolean }): KernelSpec<any>[] {
   const outType = (x: Tensor): DType => (o.bool ? 'bool' : x.type);
-  const typesOk = (ts: Tensor[]): boolean => o.sameTypes === false || ts.every((t) => t.type === ts[0].type);
+  // Mixed types (Pow's exponent) must still be 32-bit storable; a 64-bit exponent runs on cpu-ref.
+  const typesOk = (ts: Tensor[]): boolean => (o.sameTypes === false ? ts.every((t) => GPU_NUMERIC.includes(t.type)) : ts.every((t) => t.type === ts[0].type));
   const modern = gpuKernel({
     op, since: o.legacyUntil === undefined ? o.since : o.legacyUntil + 1, dtypes: o.dtypes,
     supports: (inputs) => {

@@ -5,7 +5,8 @@
  *   computed in the B loader (zero in the padding), so no column matrix is ever stored. A 1×1 kernel with unit
  *   strides and no padding reads X directly, with vec4 loads when the plane allows. On adapters that run shaders on
  *   the CPU a register-blocked direct convolution replaces it (see gemm.ts for why).
- * Kernel, stride, pad and dilation are baked into the shader as constants; image sizes are parameters.
+ * The tiled form bakes kernel, stride, pad and dilation into the shader as constants; the others take them as
+ * parameters (on a CPU adapter, compiling a shader per layer costs more than the constants save).
  */
 import { attr, type KernelInputs, type KernelSpec, type Tensor } from '@onnx-ts/core';
 import type { GpuContext } from '../../context.js';
@@ -71,24 +72,28 @@ function depthwise(gpu: GpuContext, p: ConvProblem, y: Tensor, w: Window): Promi
   let oh = (gid / P.OW) % P.OH;
   let nm = gid / (P.OW * P.OH);
   let m = nm % P.M;
-  let c = nm / P.M * P.C + m / ${multiplier}u;
+  let c = nm / P.M * P.C + m / P.multiplier;
   var acc = ${p.bias ? load(kind, 'b', 'm') : '0.0'};
-  for (var kh = 0u; kh < ${KH}u; kh++) {
-    let ih = i32(oh * ${sh}u + kh * ${dh}u) - ${ph};
+  for (var kh = 0u; kh < P.KH; kh++) {
+    let ih = i32(oh * P.sh + kh * P.dh) - P.ph;
     if (ih < 0 || ih >= i32(P.H)) { continue; }
-    for (var kw = 0u; kw < ${KW}u; kw++) {
-      let iw = i32(ow * ${sw}u + kw * ${dw}u) - ${pw};
+    for (var kw = 0u; kw < P.KW; kw++) {
+      let iw = i32(ow * P.sw + kw * P.dw) - P.pw;
       if (iw < 0 || iw >= i32(P.W)) { continue; }
-      acc += ${load(kind, 'x', '(c * P.H + u32(ih)) * P.W + u32(iw)')} * ${load(kind, 'w', `(m * ${KH}u + kh) * ${KW}u + kw`)};
+      acc += ${load(kind, 'x', '(c * P.H + u32(ih)) * P.W + u32(iw)')} * ${load(kind, 'w', '(m * P.KH + kh) * P.KW + kw')};
     }
   }
   ${store(y.type, kind, 'y', 'gid', 'acc')}`;
   return runShader(gpu, {
     label: 'Conv (depthwise)', inputs, outputs: [{ name: 'y', kind }],
-    params: { total: 'u32', OW: 'u32', OH: 'u32', M: 'u32', C: 'u32', H: 'u32', W: 'u32' },
+    params: {
+      total: 'u32', OW: 'u32', OH: 'u32', M: 'u32', C: 'u32', H: 'u32', W: 'u32', multiplier: 'u32',
+      KH: 'u32', KW: 'u32', sh: 'u32', sw: 'u32', dh: 'u32', dw: 'u32', ph: 'i32', pw: 'i32',
+    },
     workgroupSize: 64, main,
   }, [p.x, p.w, ...(p.bias ? [p.bias] : []), y], {
-    total: y.size, OW: w.grid[1], OH: w.grid[0], M: p.outDims[1], C: p.x.dims[1], H: w.image[0], W: w.image[1],
+    total: y.size, OW: w.grid[1], OH: w.grid[0], M: p.outDims[1], C: p.x.dims[1], H: w.image[0], W: w.image[1], multiplier,
+    KH, KW, sh, sw, dh, dw, ph, pw,
   }, grid1d(gpu, y.size, 64));
 }
 
@@ -171,20 +176,20 @@ function registerConv(gpu: GpuContext, p: ConvProblem, y: Tensor, w: Window): Pr
   ];
   for (let j = 0; j < 4; j++) {
     lines.push(`  let p${j} = min(n + ${j}u, P.N - 1u);`,
-      `  let ih${j} = i32((p${j} / P.OW) * ${sh}u) - ${ph};`, `  let iw${j} = i32((p${j} % P.OW) * ${sw}u) - ${pw};`);
+      `  let ih${j} = i32((p${j} / P.OW) * P.sh) - P.ph;`, `  let iw${j} = i32((p${j} % P.OW) * P.sw) - P.pw;`);
   }
-  for (let i = 0; i < rows; i++) lines.push(`  let w${i} = (g * P.Mg + min(row0 + ${i}u, P.Mg - 1u)) * P.Cg * ${KH * KW}u;`, `  var acc${i} = vec4<f32>(0.0);`);
+  for (let i = 0; i < rows; i++) lines.push(`  let w${i} = (g * P.Mg + min(row0 + ${i}u, P.Mg - 1u)) * P.Cg * P.KH * P.KW;`, `  var acc${i} = vec4<f32>(0.0);`);
   const tap = (j: number): string => `select(0.0, ${load(kind, 'x', `select(0u, xc + u32(h${j} * i32(P.W) + iw${j} + kw), ok${j})`)}, ok${j})`;
   lines.push(
     '  for (var c = 0u; c < P.Cg; c++) {',
     '    let xc = xbase + c * P.H * P.W;',
-    `    for (var kh = 0; kh < ${KH}; kh++) {`,
-    ...[0, 1, 2, 3].map((j) => `      let h${j} = ih${j} + kh * ${dh}; let hok${j} = h${j} >= 0 && h${j} < i32(P.H);`),
-    `      for (var kw0 = 0; kw0 < ${KW}; kw0++) {`,
-    `        let kw = kw0 * ${dw};`,
+    '    for (var kh = 0; kh < i32(P.KH); kh++) {',
+    ...[0, 1, 2, 3].map((j) => `      let h${j} = ih${j} + kh * P.dh; let hok${j} = h${j} >= 0 && h${j} < i32(P.H);`),
+    '      for (var kw0 = 0; kw0 < i32(P.KW); kw0++) {',
+    '        let kw = kw0 * P.dw;',
     ...[0, 1, 2, 3].map((j) => `        let ok${j} = hok${j} && iw${j} + kw >= 0 && iw${j} + kw < i32(P.W);`),
     `        let b = vec4<f32>(${[0, 1, 2, 3].map(tap).join(', ')});`,
-    `        let t = (c * ${KH}u + u32(kh)) * ${KW}u + u32(kw0);`,
+    '        let t = (c * P.KH + u32(kh)) * P.KW + u32(kw0);',
     ...Array.from({ length: rows }, (_, i) => `        acc${i} += ${load(kind, 'wt', `w${i} + t`)} * b;`),
     '      }',
     '    }',
@@ -200,10 +205,14 @@ function registerConv(gpu: GpuContext, p: ConvProblem, y: Tensor, w: Window): Pr
   if (p.bias) inputs.push({ name: 'b', kind });
   return runShader(gpu, {
     label: 'Conv', inputs, outputs: [{ name: 'y', kind }],
-    params: { N: 'u32', G: 'u32', C: 'u32', Cg: 'u32', M: 'u32', Mg: 'u32', H: 'u32', W: 'u32', OW: 'u32' },
+    params: {
+      N: 'u32', G: 'u32', C: 'u32', Cg: 'u32', M: 'u32', Mg: 'u32', H: 'u32', W: 'u32', OW: 'u32',
+      KH: 'u32', KW: 'u32', sh: 'u32', sw: 'u32', dh: 'i32', dw: 'i32', ph: 'i32', pw: 'i32',
+    },
     workgroupSize: lanes, main: lines.join('\n'),
   }, [p.x, p.w, ...(p.bias ? [p.bias] : []), y], {
     N, G, C: p.x.dims[1], Cg, M: p.outDims[1], Mg, H: w.image[0], W: w.image[1], OW: w.grid[1],
+    KH, KW, sh, sw, dh, dw, ph, pw,
   }, [Math.ceil(N / (4 * lanes)), Math.ceil(Mg / rows), p.x.dims[0] * G]);
 }
 

@@ -1,6 +1,7 @@
 /**
- * Normalizations: BatchNormalization in inference mode (per-channel affine), LRN (across channels),
- * InstanceNormalization and LayerNormalization (row kernels: mean, then variance around it, then the output).
+ * Normalizations: BatchNormalization in inference mode (per-channel affine), LRN (across channels), and the row
+ * kernels InstanceNormalization, LayerNormalization, RMSNormalization (mean, then variance around it, then the
+ * output) and LpNormalization.
  * Statistics are computed in f32 whatever the storage. Training-mode BatchNormalization runs on cpu-ref.
  */
 import { attr, sameShape, shapeSize, type KernelSpec, type Tensor } from '@onnx-ts/core';
@@ -10,7 +11,7 @@ import { grid1d, load, runShader, store } from '../../program.js';
 import { allocTensor, kindOf } from '../../tensors.js';
 import { axisIn, tensorAt, tensorsAt } from '../args.js';
 import { f32Literal } from '../elementwise/engine.js';
-import { ROW_THREADS, runRows } from '../reduce/rows.js';
+import { ROW_THREADS, rowsView, runRows } from '../reduce/rows.js';
 
 const FLOATS = ['float32', 'float16'] as const;
 
@@ -69,8 +70,18 @@ function lrnJob(gpu: GpuContext, x: Tensor, a: { alpha: number; beta: number; bi
   };
 }
 
-/** The row statistics every normalization starts with: `mean` and `rstd` (1/sqrt(var + eps)) in f32. */
-function statistics(kind: Parameters<typeof load>[0], epsilon: number): string {
+/**
+ * The row statistics every normalization starts with, in f32: `mean` and `rstd` = 1/sqrt(var + eps); uncentered
+ * (RMSNormalization) the mean is 0 and the variance is the mean square.
+ */
+function statistics(kind: Parameters<typeof load>[0], epsilon: number, centered = true): string {
+  if (!centered) {
+    return `
+  let mean = 0.0;
+  var q = 0.0;
+  for (var i = li; i < P.len; i += ${ROW_THREADS}u) { let v = ${load(kind, 'x', 'base + i * P.inner')}; q += v * v; }
+  let rstd = 1.0 / sqrt(wg_sum(q, li) / f32(P.len) + ${f32Literal(epsilon)});`;
+  }
   return `
   var s = 0.0;
   for (var i = li; i < P.len; i += ${ROW_THREADS}u) { s += ${load(kind, 'x', 'base + i * P.inner')}; }
@@ -107,7 +118,10 @@ const core = (t: Tensor): readonly number[] => {
   return first < 0 ? [] : t.dims.slice(first);
 };
 
-function layerNormJob(gpu: GpuContext, x: Tensor, scale: Tensor, bias: Tensor | undefined, a: { axis: number; epsilon: number }, outputUsed: readonly boolean[]): GpuJob | undefined {
+function layerNormJob(
+  gpu: GpuContext, x: Tensor, scale: Tensor, bias: Tensor | undefined, a: { axis: number; epsilon: number }, outputUsed: readonly boolean[],
+  centered = true,
+): GpuJob | undefined {
   const axis = axisIn(a.axis, x.dims.length);
   if (axis === undefined) return undefined;
   const normalized = x.dims.slice(axis);
@@ -126,14 +140,33 @@ function layerNormJob(gpu: GpuContext, x: Tensor, scale: Tensor, bias: Tensor | 
     const kind = kindOf(x, gpu);
     const at = (name: string, t: Tensor): string => load(kind, name, t.size === 1 ? '0u' : 'i');
     const value = `(${load(kind, 'x', 'base + i')} - mean) * rstd * ${at('scale', scale)}${bias ? ` + ${at('bias', bias)}` : ''}`;
-    const main = `${statistics(kind, a.epsilon)}
+    const main = `${statistics(kind, a.epsilon, centered)}
   for (var i = li; i < P.len; i += ${ROW_THREADS}u) { ${store(x.type, kind, 'y', 'base + i', value)} }
   if (li == 0u) {${meanOut ? ' mean_out[row] = mean;' : ''}${rstdOut ? ' rstd_out[row] = rstd;' : ''} }`;
     const inputs = [{ name: 'x', kind }, { name: 'scale', kind }, ...(bias ? [{ name: 'bias', kind }] : [])];
     const outputs = [{ name: 'y', kind }, ...(meanOut ? [{ name: 'mean_out', kind: 'f32' as const }] : []), ...(rstdOut ? [{ name: 'rstd_out', kind: 'f32' as const }] : [])];
-    await runRows(gpu, { label: 'LayerNormalization', inputs, outputs, main }, { outer: shapeSize(x.dims.slice(0, axis)), len, inner: 1 },
+    await runRows(gpu, { label: centered ? 'LayerNormalization' : 'RMSNormalization', inputs, outputs, main }, { outer: shapeSize(x.dims.slice(0, axis)), len, inner: 1 },
       [x, scale, ...(bias ? [bias] : []), ...outs]);
     return result;
+  };
+}
+
+function lpNormJob(gpu: GpuContext, x: Tensor, axisAttr: number, p: number): GpuJob | undefined {
+  const axis = axisIn(axisAttr, x.dims.length);
+  if (axis === undefined || (p !== 1 && p !== 2)) return undefined;
+  return async () => {
+    const y = allocTensor(gpu, x.type, x.dims);
+    if (y.size === 0) return [y];
+    const kind = kindOf(x, gpu);
+    const at = 'base + i * P.inner';
+    const main = `
+  var s = 0.0;
+  for (var i = li; i < P.len; i += ${ROW_THREADS}u) { let v = ${load(kind, 'x', at)}; s += ${p === 1 ? 'abs(v)' : 'v * v'}; }
+  let norm = ${p === 1 ? 'wg_sum(s, li)' : 'sqrt(wg_sum(s, li))'};
+  let scale = select(1.0 / norm, 0.0, norm == 0.0);
+  for (var i = li; i < P.len; i += ${ROW_THREADS}u) { ${store(x.type, kind, 'y', at, `${load(kind, 'x', at)} * scale`)} }`;
+    await runRows(gpu, { label: 'LpNormalization', inputs: [{ name: 'x', kind }], outputs: [{ name: 'y', kind }], main }, rowsView(x.dims, axis, axis), [x, y]);
+    return [y];
   };
 }
 
@@ -168,6 +201,21 @@ export const normKernels: KernelSpec<any>[] = [
     plan: (inputs, a, { gpu }) => {
       const ts = tensorsAt(inputs, 3);
       return ts && instanceNormJob(gpu, ts[0], ts[1], ts[2], a.epsilon);
+    },
+  }),
+  gpuKernel({
+    op: 'RMSNormalization', since: 23, dtypes: FLOATS,
+    attrs: { axis: attr.int(-1), epsilon: attr.float(1e-5), stash_type: attr.int(1) },
+    plan: (inputs, a, { gpu }) => {
+      const ts = tensorsAt(inputs, 2);
+      return ts && a.stash_type === 1 ? layerNormJob(gpu, ts[0], ts[1], undefined, a, [true], false) : undefined;
+    },
+  }),
+  gpuKernel({
+    op: 'LpNormalization', since: 1, dtypes: FLOATS, attrs: { axis: attr.int(-1), p: attr.int(2) },
+    plan: (inputs, a, { gpu }) => {
+      const x = tensorAt(inputs, 0);
+      return x && lpNormJob(gpu, x, a.axis, a.p);
     },
   }),
   gpuKernel({

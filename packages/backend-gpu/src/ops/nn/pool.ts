@@ -62,13 +62,13 @@ function poolJob(gpu: GpuContext, x: Tensor, window: Window, k: PoolKind): GpuJo
   var at = -1;
   var count = 0.0;
   var padded = 0.0;
-  for (var kh = 0; kh < ${KH}; kh++) {
-    let ih = oh * ${sh} + kh * ${dh} - ${ph};
+  for (var kh = 0; kh < P.KH; kh++) {
+    let ih = oh * P.sh + kh * P.dh - P.ph;
     let in_h = ih >= 0 && ih < i32(P.H);
-    let pad_h = ih >= -${ph} && ih < i32(P.H) + ${eh};
-    for (var kw = 0; kw < ${KW}; kw++) {
-      let iw = ow * ${sw} + kw * ${dw} - ${pw};
-      if (pad_h && iw >= -${pw} && iw < i32(P.W) + ${ew}) { padded += 1.0; }
+    let pad_h = ih >= -P.ph && ih < i32(P.H) + P.eh;
+    for (var kw = 0; kw < P.KW; kw++) {
+      let iw = ow * P.sw + kw * P.dw - P.pw;
+      if (pad_h && iw >= -P.pw && iw < i32(P.W) + P.ew) { padded += 1.0; }
       if (in_h && iw >= 0 && iw < i32(P.W)) {
         let v = ${load(kind, 'x', 'plane * P.H * P.W + u32(ih) * P.W + u32(iw)')};
         ${visit}
@@ -81,11 +81,16 @@ function poolJob(gpu: GpuContext, x: Tensor, window: Window, k: PoolKind): GpuJo
       label: k.op,
       inputs: [{ name: 'x', kind }],
       outputs: idx ? [{ name: 'y', kind }, { name: 'idx', kind: 'i64' }] : [{ name: 'y', kind }],
-      params: { total: 'u32', OW: 'u32', OH: 'u32', H: 'u32', W: 'u32' },
+      params: {
+        total: 'u32', OW: 'u32', OH: 'u32', H: 'u32', W: 'u32',
+        KH: 'i32', KW: 'i32', sh: 'i32', sw: 'i32', dh: 'i32', dw: 'i32', ph: 'i32', pw: 'i32', eh: 'i32', ew: 'i32',
+      },
       workgroupSize: 64,
       header: mathHeader(main),
       main,
-    }, idx ? [x, y, idx] : [x, y], { total: y.size, OW: w.grid[1], OH: w.grid[0], H: w.image[0], W: w.image[1] }, grid1d(gpu, y.size, 64));
+    }, idx ? [x, y, idx] : [x, y], {
+      total: y.size, OW: w.grid[1], OH: w.grid[0], H: w.image[0], W: w.image[1], KH, KW, sh, sw, dh, dw, ph, pw, eh, ew,
+    }, grid1d(gpu, y.size, 64));
     return idx ? [y, idx] : [y];
   };
 }
