@@ -79,35 +79,44 @@ export function requantize(c: usize, ldc: i32, m: i32, n: i32, bias: usize, bias
   }
 }
 
+// @ts-ignore: decorator
+@inline
+function floatParam(p: usize, mode: i32, i: i32, j: i32): f32 {
+  return load<f32>(p + (mode == PER_COLUMN ? <usize>j << 2 : mode == PER_ROW ? <usize>i << 2 : 0));
+}
+
+// @ts-ignore: decorator
+@inline
+function floatQuad(p: usize, mode: i32, i: i32, j: i32): v128 {
+  return mode == PER_COLUMN ? v128.load(p + (<usize>j << 2)) : f32x4.splat(load<f32>(p + (mode == PER_ROW ? <usize>i << 2 : 0)));
+}
+
 /**
- * Scales int32 accumulators to float32: out[i][j] = c[i][j] · scale + bias, scale (f64) per tensor, row or column,
- * bias (f32) per row or column or absent (0). Computed in f64, rounded once.
+ * Scales int32 accumulators to float32 the way the ops it stands for would: y = round32(c · scale), then
+ * y = round32(y · factor) and y = round32(y + bias) when factor / bias are given (0 = absent). scale is f64 per
+ * tensor, row or column (its mode); factor and bias are f32, each per tensor, row or column.
  */
-export function scaleToFloat(c: usize, ldc: i32, m: i32, n: i32, scale: usize, scaleMode: i32, bias: usize, biasMode: i32, out: usize, outStride: i32): void {
+export function scaleToFloat(c: usize, ldc: i32, m: i32, n: i32, scale: usize, scaleMode: i32, factor: usize, factorMode: i32, bias: usize, biasMode: i32, out: usize, outStride: i32): void {
   for (let i = 0; i < m; i++) {
     const row = c + <usize>i * ldc;
     const o = out + <usize>i * outStride;
     const rowScale = rowParam(scale, scaleMode, i);
-    const rowBias: f64 = bias && biasMode == PER_ROW ? <f64>load<f32>(bias + (<usize>i << 2)) : 0;
-    const colBias = bias != 0 && biasMode == PER_COLUMN;
-    const vb = f64x2.splat(rowBias);
     let j = 0;
     for (; j + 4 <= n; j += 4) {
       const acc = v128.load(row + (<usize>j << 2));
-      let b01 = vb, b23 = vb;
-      if (colBias) {
-        const bv = v128.load(bias + (<usize>j << 2));
-        b01 = f64x2.promote_low_f32x4(bv);
-        b23 = f64x2.promote_low_f32x4(i32x4.shuffle(bv, bv, 2, 3, 0, 1));
-      }
-      const y01 = f64x2.add(f64x2.mul(lowHalfToF64(acc), paramPair(scale, scaleMode, rowScale, j)), b01);
-      const y23 = f64x2.add(f64x2.mul(highHalfToF64(acc), paramPair(scale, scaleMode, rowScale, j + 2)), b23);
-      v128.store(o + (<usize>j << 2), i32x4.shuffle(f32x4.demote_f64x2_zero(y01), f32x4.demote_f64x2_zero(y23), 0, 1, 4, 5));
+      const y01 = f64x2.mul(lowHalfToF64(acc), paramPair(scale, scaleMode, rowScale, j));
+      const y23 = f64x2.mul(highHalfToF64(acc), paramPair(scale, scaleMode, rowScale, j + 2));
+      let y = i32x4.shuffle(f32x4.demote_f64x2_zero(y01), f32x4.demote_f64x2_zero(y23), 0, 1, 4, 5);
+      if (factor) y = f32x4.mul(y, floatQuad(factor, factorMode, i, j));
+      if (bias) y = f32x4.add(y, floatQuad(bias, biasMode, i, j));
+      v128.store(o + (<usize>j << 2), y);
     }
     for (; j < n; j++) {
       const sj = scaleMode == PER_COLUMN ? load<f64>(scale + (<usize>j << 3)) : rowScale;
-      const bj: f64 = colBias ? <f64>load<f32>(bias + (<usize>j << 2)) : rowBias;
-      store<f32>(o + (<usize>j << 2), <f32>(<f64>load<i32>(row + (<usize>j << 2)) * sj + bj));
+      let y = <f32>(<f64>load<i32>(row + (<usize>j << 2)) * sj);
+      if (factor) y *= floatParam(factor, factorMode, i, j);
+      if (bias) y += floatParam(bias, biasMode, i, j);
+      store<f32>(o + (<usize>j << 2), y);
     }
   }
 }

@@ -88,7 +88,7 @@ async function buildCase(options: Options, name: string): Promise<Case | undefin
 
 async function onnxTs(model: Model, backend: string, feeds: Feeds, threads: number): Promise<Runner> {
   const session = await InferenceSession.create(model, { executionProviders: [backend], intraOpNumThreads: threads });
-  return async () => (await session.run(feeds))[session.outputNames[0]].data as Float32Array;
+  return async () => ((await session.run(feeds))[session.outputNames[0]] as Tensor).data as Float32Array;
 }
 
 interface OrtTensor { data: unknown }
@@ -155,7 +155,7 @@ async function main(): Promise<void> {
   const info = kernelInfo();
   const started = performance.now();
   console.log(`backend-arm bench: median of ${options.runs} runs after ${options.warmup} warm-up, ${options.threads} thread(s), engines timed alternately`);
-  console.log(`${process.arch}, Node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'} (${cpus().length} cores); arm kernels: ${info.build}${info.relaxedSimdRejected ? ' (relaxed SIMD failed the self-test)' : ''}`);
+  console.log(`${process.arch}, Node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'} (${cpus().length} cores); arm kernels: ${info.build}${info.dotMode ? ` (dot products: ${info.dotMode})` : ''}${info.relaxedSimdRejected ? ' (relaxed SIMD failed the self-test)' : ''}`);
   console.log('');
   console.log('| model | input | int8 format | arm fp32 ms | arm int8 ms | int8 speed-up | ort-web int8 ms | arm int8 / ort-web int8 | ort-web fp32 ms | max |arm−ref| int8 | max |arm−ort| int8 |');
   console.log('| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');

@@ -25,7 +25,21 @@ export interface Widened {
   half: Tensor;
 }
 
-export type Origin = Dequantized | Widened;
+/**
+ * A float32 tensor that is int32 accumulators (rows × cols) scaled to float32 as the ops it stands for would do it:
+ * round32(acc · scale), then round32(· factor) when a later Mul gave one. scale (f64) and factor (f32) hold one
+ * value or one per column.
+ */
+export interface Scaled {
+  kind: 'scaled';
+  acc: Int32Array;
+  rows: number;
+  cols: number;
+  scale: Float64Array;
+  factor?: Float32Array;
+}
+
+export type Origin = Dequantized | Widened | Scaled;
 
 const origins = new WeakMap<Tensor, Origin>();
 
@@ -34,7 +48,10 @@ export function originOf(v: unknown): Origin | undefined {
   return v instanceof Tensor ? origins.get(v) : undefined;
 }
 
-/** A tensor of `type` and `dims` whose data `decode` computes on first read. */
+/**
+ * A tensor of `type` and `dims` whose data `decode` computes on first read. `decode` must not depend on data that
+ * can change after the run (a feed the caller reuses): callers give it a snapshot of such data.
+ */
 export function lazyTensor(type: DType, dims: readonly number[], decode: () => TypedArray, origin: Origin): Tensor {
   const t = Tensor.onDevice(type, dims, 'cpu', undefined);
   let data: TypedArray | undefined;

@@ -21,7 +21,7 @@ export interface KernelExports {
   packI8(src: number, k: number, n: number, rowStride: number, colStride: number, signed: number, cb: number, mode: number, lo: number, hi: number, kPad: number, colSum: number): number;
   im2col(x: number, h: number, w: number, offsets: number, kTotal: number, sh: number, sw: number, pt: number, pl: number, ow: number, p0: number, count: number, pad: number, dst: number, dstStride: number): void;
   requantize(c: number, ldc: number, m: number, n: number, bias: number, biasMode: number, mult: number, multMode: number, zp: number, lo: number, hi: number, out: number, outStride: number): void;
-  scaleToFloat(c: number, ldc: number, m: number, n: number, scale: number, scaleMode: number, bias: number, biasMode: number, out: number, outStride: number): void;
+  scaleToFloat(c: number, ldc: number, m: number, n: number, scale: number, scaleMode: number, factor: number, factorMode: number, bias: number, biasMode: number, out: number, outStride: number): void;
   copyRows(c: number, ldc: number, m: number, n: number, out: number, outStride: number): void;
   quantize(x: number, outer: number, d: number, inner: number, scale: number, zp: number, lo: number, hi: number, y: number): void;
   dequantize(x: number, width: number, signed: number, outer: number, d: number, inner: number, scale: number, zp: number, y: number): void;

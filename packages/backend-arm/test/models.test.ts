@@ -1,8 +1,7 @@
 /**
  * Whole models quantized or converted by @onnx-ts/optimizer run on 'arm' and agree with the reference backend on
  * the same model: a transformer encoder (static QDQ, dynamic MatMulInteger, int4 weight-only, float16) and light
- * SqueezeNet (static QDQ). ARM_SKIP_LIGHT_MODELS=1 (the arm64 proof under emulation) leaves out SqueezeNet, whose
- * calibration alone takes minutes there.
+ * SqueezeNet (static QDQ).
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -70,7 +69,7 @@ const squeezenet = ['../../../shared/onnx-backend-test-data', '/work/shared/onnx
   .find((path) => existsSync(path));
 
 test('light SqueezeNet, static QDQ int8: integer Convs, every Conv output as the reference', async () => {
-  if (!squeezenet || process.env.ARM_SKIP_LIGHT_MODELS === '1') return;
+  if (!squeezenet) return;
   const model = decodeModel(readFileSync(squeezenet));
   const samples = randomSamples(model, 1, 1) as Record<string, Tensor>[];
   const { model: int8 } = await quantize(model, { mode: 'static', perChannel: true, samples });

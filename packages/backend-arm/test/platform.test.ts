@@ -9,7 +9,7 @@ import { configure, kernelInfo } from '../src/index.js';
 test('platform and kernel build', () => {
   configure({ relaxedSimd: 'auto' });
   const info = kernelInfo();
-  console.log(`  process.arch: ${process.arch}, Node ${process.version}, kernels: ${info.build}${info.relaxedSimdRejected ? ' (relaxed SIMD failed the self-test)' : ''}`);
+  console.log(`  process.arch: ${process.arch}, Node ${process.version}, kernels: ${info.build}${info.dotMode ? ` (dot products: ${info.dotMode})` : ''}${info.relaxedSimdRejected ? ' (relaxed SIMD failed the self-test)' : ''}`);
   if (process.env.ARM_EXPECT_ARCH) assert.is(process.arch, process.env.ARM_EXPECT_ARCH);
   if (process.env.ARM_EXPECT_RELAXED === '1') assert.is(info.build, 'relaxed-simd', 'the relaxed-SIMD (SDOT) kernels should run here');
 });

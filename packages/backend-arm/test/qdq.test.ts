@@ -108,6 +108,22 @@ test('float32 Conv without DequantizeLinear inputs runs on the wrapped float ker
   expectClose(arm.outputs[0], ref.outputs[0], 'float Conv', 1e-5, 1e-4);
 });
 
+test('DequantizeLinear → Add of a bias vector is one pass, bit for bit', async () => {
+  const next = rng(801);
+  const g = new GraphBuilder('add');
+  g.input('q', 'int8', [3, 5, 40]);
+  const x = g.op('DequantizeLinear', ['q', g.initializer('s', scalar('float32', 0.0123)), g.initializer('z', scalar('int8', -7))]);
+  g.output(g.op('Add', [x, g.initializer('b', randomFloats(next, [40]))]));
+  g.output(g.op('Add', [g.initializer('c', randomFloats(next, [1, 1, 1])), x]));
+  const model = buildModel(g.build(), { 'ai.onnx': 13 });
+  const feeds = { q: randomBytes(next, 'int8', [3, 5, 40]) };
+  const before = fastPathCounts().get('Add') ?? 0;
+  const arm = await runOn(model, feeds, 'arm');
+  const ref = await runOn(model, feeds, 'cpu-ref');
+  assert.is((fastPathCounts().get('Add') ?? 0) - before, 2);
+  arm.outputs.forEach((t, i) => expectClose(t, ref.outputs[i], `output ${i}`));
+});
+
 test('DequantizeLinear → Relu → QuantizeLinear stays quantized and matches the reference', async () => {
   const next = rng(800);
   const g = new GraphBuilder('relu');
@@ -125,6 +141,41 @@ test('DequantizeLinear → Relu → QuantizeLinear stays quantized and matches t
   assert.ok((fastPathCounts().get('Relu') ?? 0) > before[0] && (fastPathCounts().get('QuantizeLinear') ?? 0) > before[1]);
   expectClose(arm.outputs[0], ref.outputs[0], 'Relu output');
   expectClose(arm.outputs[1], ref.outputs[1], 'requantized Relu output');
+});
+
+test('MatMulInteger → Cast → Mul → Add (dynamic quantization) runs on the accumulators, bit for bit', async () => {
+  const next = rng(900);
+  const [m, k, n] = [7, 45, 21];
+  const g = new GraphBuilder('dynamic');
+  g.input('a', 'uint8', [2, m, k]);
+  const product = g.op('Cast', [g.op('MatMulInteger', ['a', g.initializer('b', randomBytes(next, 'int8', [k, n])), g.initializer('az', scalar('uint8', 131))])], { to: 1 });
+  const scaled = g.op('Mul', [g.initializer('s', randomFloats(next, [n], 1e-4, 1e-3)), product]);
+  g.output(g.op('Add', [scaled, g.initializer('bias', randomFloats(next, [1, n]))]));
+  g.output(g.op('Add', [g.op('Mul', [product, g.initializer('s1', scalar('float32', 3e-4))]), g.initializer('b1', scalar('float32', 0.25))]));
+  g.output(product);
+  const model = buildModel(g.build(), { 'ai.onnx': 13 });
+  const feeds = { a: randomBytes(next, 'uint8', [2, m, k]) };
+  const before = ['Cast', 'Mul', 'Add'].map((op) => fastPathCounts().get(op) ?? 0);
+  const arm = await runOn(model, feeds, 'arm');
+  const ref = await runOn(model, feeds, 'cpu-ref');
+  ['Cast', 'Mul', 'Add'].forEach((op, i) => assert.ok((fastPathCounts().get(op) ?? 0) > before[i], `${op} ran on the accumulators`));
+  arm.outputs.forEach((t, i) => expectClose(t, ref.outputs[i], `output ${i}`));
+});
+
+test('QDQ MatMul → QuantizeLinear quantizes the accumulators directly', async () => {
+  const next = rng(901);
+  const g = new GraphBuilder('static');
+  g.input('x', 'uint8', [9, 33]);
+  const xd = g.op('DequantizeLinear', ['x', g.initializer('xs', scalar('float32', 0.02)), g.initializer('xz', scalar('uint8', 120))]);
+  const wd = g.op('DequantizeLinear', [g.initializer('w', randomBytes(next, 'int8', [33, 17])), g.initializer('ws', randomFloats(next, [17], 0.001, 0.01)), g.initializer('wz', new Tensor('int8', new Int8Array(17), [17]))], { axis: 1 });
+  const y = g.op('MatMul', [xd, wd]);
+  g.output(g.op('QuantizeLinear', [y, g.initializer('ys', scalar('float32', 0.01)), g.initializer('yz', scalar('int8', -3))]));
+  const model = buildModel(g.build(), { 'ai.onnx': 13 });
+  const feeds = { x: randomBytes(next, 'uint8', [9, 33]) };
+  const arm = await runOn(model, feeds, 'arm');
+  const ref = await runOn(model, feeds, 'cpu-ref');
+  // The float sum of the reference and the exact integer one round differently only at a tie: allow one step.
+  expectClose(arm.outputs[0], ref.outputs[0], 'requantized MatMul', 1);
 });
 
 test.run();

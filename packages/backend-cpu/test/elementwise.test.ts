@@ -38,6 +38,15 @@ test('Add with a broadcast this backend does not cover runs on the reference', a
   await compareWithReference({ op: 'Add', inputs: { a: randomTensor([3, 1, 5], 1), b: randomTensor([1, 4, 5], 2) }, order: ['a', 'b'] }, { accelerated: false });
 });
 
+test('large tensors split over 2 threads match the reference', async () => {
+  const opts = { threads: 2 };
+  await compareWithReference({ op: 'Relu', inputs: { x: withSpecials([1, 64, 41, 43], 1) }, order: ['x'] }, opts);
+  await compareWithReference({ op: 'Mul', inputs: { a: randomTensor([2, 33, 40, 41], 2) }, constants: { b: randomTensor([33, 1, 1], 3) }, order: ['a', 'b'] }, opts);
+  await compareWithReference({ op: 'Sub', inputs: { b: randomTensor([1, 7, 130, 90], 4) }, constants: { a: randomTensor([1, 7, 1, 1], 5) }, order: ['a', 'b'] }, opts);
+  await compareWithReference({ op: 'Add', inputs: { a: randomTensor([100003], 6), b: randomTensor([100003], 7) }, order: ['a', 'b'] }, opts);
+  await compareWithReference({ op: 'Div', inputs: { a: randomTensor([70001], 8) }, constants: { b: randomTensor([1], 9) }, order: ['a', 'b'] }, opts);
+});
+
 test('Sum of three equal shapes matches the reference', async () => {
   await compareWithReference({ op: 'Sum', inputs: { a: randomTensor([3, 5, 7], 1), b: randomTensor([3, 5, 7], 2), c: randomTensor([3, 5, 7], 3) }, order: ['a', 'b', 'c'] });
 });

@@ -47,6 +47,17 @@ test('BatchNormalization (inference) matches the reference', async () => {
   });
 });
 
+test('BatchNormalization over 2 threads matches the reference', async () => {
+  const c = 37;
+  const variance = randomTensor([c], 14);
+  variance.data.forEach((v, i) => (variance.data[i] = Math.abs(v) + 0.1));
+  await compareWithReference({
+    op: 'BatchNormalization', inputs: { x: randomTensor([1, c, 61, 47], 11) },
+    constants: { s: randomTensor([c], 12), b: randomTensor([c], 13), m: randomTensor([c], 15), v: variance },
+    order: ['x', 's', 'b', 'm', 'v'],
+  }, { threads: 2 });
+});
+
 test('LRN matches the reference (beta 0.75 and another beta)', async () => {
   await compareWithReference({ op: 'LRN', inputs: { x: randomTensor([1, 7, 5, 3], 1) }, order: ['x'], attrs: { size: 5, alpha: 0.01, beta: 0.75, bias: 1 } });
   await compareWithReference({ op: 'LRN', inputs: { x: randomTensor([2, 4, 3, 3], 2) }, order: ['x'], attrs: { size: 2, alpha: 0.02, beta: 0.6, bias: 2 } });

@@ -76,7 +76,7 @@ export class GpuContext {
   /** What names the work being recorded in error messages (the node the running kernel belongs to). */
   currentLabel = '';
   /** Which kernel forms to use; chosen from the adapter, changeable for tests and benchmarks. */
-  readonly tuning: { registerGemm: boolean };
+  readonly tuning: { registerGemm: boolean; indicesPerInvocation: number };
   private readonly free = new Map<number, GPUBuffer[]>();
   private freeBytes = 0;
   private readonly staging = new Map<number, GPUBuffer[]>();
@@ -116,7 +116,8 @@ export class GpuContext {
       storageOffsetAlignment: l.minStorageBufferOffsetAlignment,
     };
     this.uniformAlign = l.minUniformBufferOffsetAlignment;
-    this.tuning = { registerGemm: runsOnCpu(adapter) };
+    const cpu = runsOnCpu(adapter);
+    this.tuning = { registerGemm: cpu, indicesPerInvocation: cpu ? 64 : 1 };
     device.addEventListener('uncapturederror', (e) => {
       this.errors.push(`uncaptured ${(e as GPUUncapturedErrorEvent).error.constructor.name}: ${(e as GPUUncapturedErrorEvent).error.message}`);
     });

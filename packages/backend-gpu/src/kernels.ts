@@ -3,6 +3,7 @@ import type { KernelSpec } from '@onnx-ts/core';
 import { binaryKernels } from './ops/elementwise/binary.js';
 import { castKernels } from './ops/elementwise/cast.js';
 import { unaryKernels } from './ops/elementwise/unary.js';
+import { fusedKernels } from './ops/fused.js';
 import { matmulKernels } from './ops/matmul/matmul.js';
 import { convKernels } from './ops/nn/conv.js';
 import { normKernels } from './ops/nn/norm.js';
@@ -15,5 +16,5 @@ import { movementKernels } from './ops/tensor/movement.js';
 
 export const kernels: readonly KernelSpec<any>[] = [
   ...unaryKernels, ...binaryKernels, ...castKernels, ...metadataKernels, ...movementKernels, ...gatherKernels, ...matmulKernels, ...convKernels,
-  ...poolKernels, ...normKernels, ...softmaxKernels, ...reduceKernels,
+  ...poolKernels, ...normKernels, ...softmaxKernels, ...reduceKernels, ...fusedKernels,
 ];

@@ -38,6 +38,11 @@ export interface ShaderSpec {
    * index), `wid` (workgroup id), `nwg` (workgroup count), and `P` (the parameters).
    */
   main: string;
+  /**
+   * For 1-D kernels: flat indices each invocation handles, `gid` stepping by the workgroup size (the body may
+   * `return` once gid is past the end, since later indices are too).
+   */
+  perInvocation?: number;
 }
 
 function isArrayDecl(d: ParamDecl): d is { array: 'u32' | 'i32'; length: number } {
@@ -116,12 +121,15 @@ export function shaderSource(spec: ShaderSpec): string {
   }
   const [x, y, z] = typeof spec.workgroupSize === 'number' ? [spec.workgroupSize, 1, 1] : spec.workgroupSize;
   if (spec.header) lines.push(spec.header);
+  const size = x * y * z;
+  const per = spec.perInvocation ?? 1;
   lines.push(
     `@compute @workgroup_size(${x}, ${y}, ${z})`,
     'fn main(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(local_invocation_index) li: u32,',
     '        @builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {',
-    `  let gid = (wid.y * nwg.x + wid.x) * ${x * y * z}u + li;`,
-    spec.main,
+    per === 1
+      ? `  let gid = (wid.y * nwg.x + wid.x) * ${size}u + li;\n${spec.main}`
+      : `  for (var step = 0u; step < ${per}u; step++) {\n  let gid = (wid.y * nwg.x + wid.x) * ${size * per}u + step * ${size}u + li;\n${spec.main}\n  }`,
     '}',
   );
   return lines.join('\n');
@@ -134,6 +142,19 @@ export function grid1d(context: GpuContext, invocations: number, size: number): 
   if (groups <= max) return [groups, 1, 1];
   const y = Math.ceil(groups / max);
   return [Math.ceil(groups / y), y, 1];
+}
+
+const FLAT_WORKGROUP = 64;
+
+/**
+ * Records a 1-D kernel over `count` flat indices (`gid`), each invocation taking the adapter's share of them (many
+ * on a CPU adapter, where each workgroup has a fixed cost; one on a GPU).
+ */
+export function runFlat(
+  context: GpuContext, spec: Omit<ShaderSpec, 'workgroupSize' | 'perInvocation'>, buffers: readonly KernelBuffer[], params: ParamValues, count: number,
+): Promise<void> {
+  const per = context.tuning.indicesPerInvocation;
+  return runShader(context, { ...spec, workgroupSize: FLAT_WORKGROUP, perInvocation: per }, buffers, params, grid1d(context, count, FLAT_WORKGROUP * per));
 }
 
 /** What a kernel reads or writes: a GPU tensor (its whole buffer) or an explicit buffer range. */

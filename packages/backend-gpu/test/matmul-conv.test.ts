@@ -3,7 +3,13 @@
 // bias broadcasting and B too large for one binding, Conv with groups, depthwise, dilations, pads and strides.
 import { test } from 'uvu';
 import { gpuContext } from '../src/index.js';
+import '@onnx-ts/optimizer';
+import { fusedBackend } from '@onnx-ts/optimizer';
+import { registerBackend } from '@onnx-ts/core';
 import { matchesReference, random, randomTensor, withGemmForm } from './harness.js';
+
+// The reference for the fused ops: the optimizer's kernels, run when cpu-ref is asked for them.
+registerBackend(fusedBackend);
 
 const next = random(11);
 const tol = { rtol: 1e-3, atol: 1e-4 };
@@ -85,6 +91,24 @@ test('Conv: plain, padded, strided, dilated, grouped, depthwise, 1x1, 1-D, with 
 
 test('Conv that the kernels do not cover (3-D) runs on cpu-ref and still matches', async () => {
   await matchesReference({ op: 'Conv', inputs: [randomTensor('float32', [1, 2, 4, 4, 4], next), randomTensor('float32', [3, 2, 2, 2, 2], next)] }, { tol, allowFallback: true });
+});
+
+test('fused Conv/Gemm/MatMul + activation (com.onnx-ts) match the optimizer\'s reference kernels', async () => {
+  const x = randomTensor('float32', [1, 4, 7, 7], next);
+  const w = randomTensor('float32', [6, 4, 3, 3], next);
+  const activations: [string, number[]][] = [['Relu', []], ['Sigmoid', []], ['Tanh', []], ['LeakyRelu', [0.2]], ['HardSigmoid', [0.3, 0.4]], ['Clip', [-0.5, 0.5]], ['Gelu', [0]], ['Gelu', [1]]];
+  for (const registers of forms) {
+    await withGemmForm(registers, async () => {
+      for (const [activation, params] of activations) {
+        const attrs = { activation, activation_params: params };
+        await matchesReference({ op: 'FusedConv', domain: 'com.onnx-ts', inputs: [x, w, randomTensor('float32', [6], next)], attrs: { ...attrs, pads: [1, 1, 1, 1] } }, { tol });
+        await matchesReference({ op: 'FusedGemm', domain: 'com.onnx-ts', inputs: [randomTensor('float32', [5, 8], next), randomTensor('float32', [3, 8], next), randomTensor('float32', [3], next)], attrs: { ...attrs, transB: 1 } }, { tol });
+        await matchesReference({ op: 'FusedMatMul', domain: 'com.onnx-ts', inputs: [randomTensor('float32', [2, 5, 8], next), randomTensor('float32', [8, 3], next)], attrs }, { tol });
+      }
+    });
+  }
+  // A 3-D convolution runs its Conv on cpu-ref and the activation on the GPU.
+  await matchesReference({ op: 'FusedConv', domain: 'com.onnx-ts', inputs: [randomTensor('float32', [1, 2, 3, 3, 3], next), randomTensor('float32', [2, 2, 2, 2, 2], next)], attrs: { activation: 'Relu' } }, { tol, allowFallback: true });
 });
 
 test.run();

@@ -9,12 +9,11 @@
  */
 import { Tensor, isTensor, type KernelContext, type KernelInputs } from '@onnx-ts/core';
 import { toNumbers } from '@onnx-ts/backend-cpu-ref';
-import { tensorOf, withFastPath } from '../delegate.js';
+import { tensorOf } from '../delegate.js';
 import { floatsToHalves, halvesToFloats, multiplyFloat, packWeight, type WeightMatrix } from '../float-gemm.js';
 import { matmulShape } from '../int-ops.js';
 import { lazyTensor, originOf, type Widened } from '../lazy.js';
 import { fingerprint, runtime } from '../runtime.js';
-import { floatKernels } from './float-kernels.js';
 
 /** A weight B as stored: a source tensor (whose identity keys the cache) and how to read it as a k × n matrix. */
 interface WeightView {
@@ -141,11 +140,11 @@ export function compressedGemm(inputs: KernelInputs, attrs: GemmAttributes, ctx:
 }
 
 /** Cast float16 → float32 returns the float16 tensor, widened when read (so MatMul/Gemm can use it as it is). */
-const cast = withFastPath('Cast', (inputs: KernelInputs, attrs: { to: number }) => {
+export function widenedCast(inputs: KernelInputs, to: number): Tensor[] | undefined {
   const half = tensorOf(inputs, 0, ['float16']);
-  if (!half || attrs.to !== 1) return undefined;
+  if (!half || to !== 1) return undefined;
   const origin: Widened = { kind: 'widened', half };
-  return [lazyTensor('float32', half.dims, () => runtime().withScratch((s) => halvesToFloats(runtime(), half.data as Uint16Array, s)), origin)];
-}, floatKernels('Cast'));
-
-export default cast;
+  // Decoded from a copy of the bits: a decode after the run must not see a reused feed.
+  const bits = (half.data as Uint16Array).slice();
+  return [lazyTensor('float32', half.dims, () => runtime().withScratch((s) => halvesToFloats(runtime(), bits, s)), origin)];
+}

@@ -1,9 +1,11 @@
 /**
  * Conv, MatMul and Gemm whose inputs come from DequantizeLinear on 'arm' (the QDQ format: DequantizeLinear → op →
  * QuantizeLinear): the integer kernels run on the quantized data and scale the int32 result to float32,
- * y = Σ (x - zx)(w - zw) · sx·sw + bias. The QuantizeLinear after the op then quantizes y as usual; Relu between
- * a DequantizeLinear and a QuantizeLinear stays on the quantized values. Inputs without that origin (plain float32
- * nodes) go to backend-cpu's kernels, and other types to the reference's.
+ * y = Σ (x - zx)(w - zw) · sx·sw + bias. No graph rewrite is needed: DequantizeLinear's outputs remember their
+ * quantized source (lazy.ts). MatMul's result stays int32 until read, so the Add of a bias and the QuantizeLinear
+ * that follow, like dynamic quantization's Cast → Mul → Add after MatMulInteger, are one pass (scaled.ts). Relu of a
+ * dequantized tensor stays quantized. Inputs without such origins (plain float32 nodes) go to backend-cpu's
+ * kernels, other types to the reference's; compressed weights (float16, weight-only int8/int4) to compressed.ts.
  */
 import { Tensor, isTensor, type KernelContext, type KernelInputs } from '@onnx-ts/core';
 import { conv2dGeometry, type ConvAttributes } from '../conv-geometry.js';
@@ -11,9 +13,10 @@ import { isScalar, withFastPath } from '../delegate.js';
 import { integerConv, integerMatmul, matmulShape, type ByteData } from '../int-ops.js';
 import { lazyTensor, originOf, type Dequantized } from '../lazy.js';
 import { PER_COLUMN, PER_ROW, PER_TENSOR, runtime } from '../runtime.js';
-import { compressedGemm, compressedMatmul } from './compressed.js';
+import { compressedGemm, compressedMatmul, widenedCast } from './compressed.js';
 import { floatKernels } from './float-kernels.js';
-import { decodeDequantized, isRoundTripScale } from './quantize.js';
+import { decodeLater, isRoundTripScale } from './quantize.js';
+import { addDequantized, addScaled, castScaled, mulScaled, scaledTensor } from './scaled.js';
 
 /** A DequantizeLinear origin with 8-bit data, unblocked, quantized per tensor or along `axis`. */
 function byteOrigin(v: unknown, axis?: number): Dequantized | undefined {
@@ -68,7 +71,7 @@ const conv = withFastPath('Conv', (inputs: KernelInputs, attrs: ConvAttributes, 
       const perChannel = scales.length > 1;
       rt.exports.scaleToFloat(
         acc.at, acc.ldc, acc.rows, acc.cols,
-        scaleAt + (perChannel ? channel0 * 8 : 0), perChannel ? PER_ROW : PER_TENSOR,
+        scaleAt + (perChannel ? channel0 * 8 : 0), perChannel ? PER_ROW : PER_TENSOR, 0, PER_TENSOR,
         biasAt && biasAt + channel0 * 4, PER_ROW,
         out + ((image * g.outChannels + channel0) * pixels + p0) * 4, pixels * 4,
       );
@@ -92,15 +95,15 @@ function integerMatmulOf(inputs: KernelInputs, ctx: KernelContext): Tensor[] | u
   ctx.checkAllocation('float32', size);
   const scales = combinedScales(a, b, s.n);
   const rt = runtime();
-  const data = rt.withScratch((scratch) => {
+  const acc = rt.withScratch((scratch) => {
     const out = scratch.alloc(size * 4);
-    const scaleAt = scratch.put(scales);
-    integerMatmul(rt, scratch, { a: a.q.data as ByteData, aZeros: zerosOf(a), b: b.q, bZeros: zerosOf(b) }, s, (acc, batch) => {
-      rt.exports.scaleToFloat(acc.at, acc.ldc, s.m, s.n, scaleAt, scales.length > 1 ? PER_COLUMN : PER_TENSOR, 0, PER_TENSOR, out + batch * s.m * s.n * 4, s.n * 4);
+    integerMatmul(rt, scratch, { a: a.q.data as ByteData, aZeros: zerosOf(a), b: b.q, bZeros: zerosOf(b) }, s, (block, batch) => {
+      rt.exports.copyRows(block.at, block.ldc, s.m, s.n, out + batch * s.m * s.n * 4, s.n * 4);
     });
-    return rt.read(Float32Array, out, size);
+    return rt.read(Int32Array, out, size);
   });
-  return [new Tensor('float32', data, s.outDims)];
+  // Float values only when read: a following Add of the bias or QuantizeLinear works on the accumulators (scaled.ts).
+  return [scaledTensor({ kind: 'scaled', acc, rows: s.batches * s.m, cols: s.n, scale: scales }, s.outDims)];
 }
 
 interface GemmAttributes {
@@ -147,7 +150,7 @@ function integerGemmOf(inputs: KernelInputs, attrs: GemmAttributes, ctx: KernelC
     const scaleAt = scratch.put(scales);
     const shape = { batches: 1, m, k, n, outDims: [m, n] };
     integerMatmul(rt, scratch, { a: a.q.data as ByteData, aZeros: zerosOf(a), b: b.q, bZeros: zerosOf(b), bTransposed: attrs.transB !== 0 }, shape, (acc) => {
-      rt.exports.scaleToFloat(acc.at, acc.ldc, m, n, scaleAt, scales.length > 1 ? PER_COLUMN : PER_TENSOR, 0, PER_TENSOR, out, n * 4);
+      rt.exports.scaleToFloat(acc.at, acc.ldc, m, n, scaleAt, scales.length > 1 ? PER_COLUMN : PER_TENSOR, 0, PER_TENSOR, 0, PER_TENSOR, out, n * 4);
     });
     return rt.read(Float32Array, out, m * n);
   });
@@ -157,7 +160,7 @@ function integerGemmOf(inputs: KernelInputs, attrs: GemmAttributes, ctx: KernelC
 
 /**
  * Relu of a tensor dequantized per tensor with a positive scale is the dequantization of max(q, zero point): it
- * stays quantized (and the QuantizeLinear after it then gives the values back as they are).
+ * stays quantized (and a QuantizeLinear after it maps the bytes through a table, quantize.ts).
  */
 const relu = withFastPath('Relu', (inputs: KernelInputs) => {
   const x = byteOrigin(inputs[0]);
@@ -166,7 +169,11 @@ const relu = withFastPath('Relu', (inputs: KernelInputs) => {
   const q = (x.q.data as ByteData).slice();
   for (let i = 0; i < q.length; i++) if (q[i] < zero) q[i] = zero;
   const origin: Dequantized = { ...x, q: new Tensor(x.q.type, q, x.q.dims) };
-  return [lazyTensor('float32', x.q.dims, () => decodeDequantized(origin), origin)];
+  return [lazyTensor('float32', x.q.dims, decodeLater(origin), origin)];
 }, floatKernels('Relu'));
 
-export default [...conv, ...matmul, ...gemm, ...relu];
+const mul = withFastPath('Mul', (inputs: KernelInputs) => mulScaled(inputs), floatKernels('Mul'));
+const add = withFastPath('Add', (inputs: KernelInputs) => addScaled(inputs) ?? addDequantized(inputs), floatKernels('Add'));
+const cast = withFastPath('Cast', (inputs: KernelInputs, attrs: { to: number }) => castScaled(inputs, attrs.to) ?? widenedCast(inputs, attrs.to), floatKernels('Cast'));
+
+export default [...conv, ...matmul, ...gemm, ...relu, ...mul, ...add, ...cast];

@@ -9,6 +9,7 @@ import { BYTE_TYPES, absent, isScalar, roundHalfToEven, tensorOf, withFastPath }
 import { lazyTensor, originOf, type Dequantized } from '../lazy.js';
 import { runtime } from '../runtime.js';
 import { byteRange } from './integer-matmul.js';
+import { scaledInto } from './scaled.js';
 
 /** x viewed as (outer, d, inner) around the quantized axis; d = 1 for per-tensor parameters. */
 interface Layout {
@@ -76,6 +77,23 @@ function requantizedByTable(x: unknown, scale: Tensor, zp: Tensor | undefined, t
   return new Tensor(type, out, o.q.dims);
 }
 
+/** QuantizeLinear (per tensor) of scaled accumulators: their float32 values go from scratch straight to quantize. */
+function quantizedAccumulators(x: unknown, scale: Tensor, zp: Tensor | undefined, type: 'int8' | 'uint8'): Tensor | undefined {
+  const o = originOf(x);
+  if (o?.kind !== 'scaled' || !isScalar(scale) || (zp && !isScalar(zp))) return undefined;
+  const size = o.rows * o.cols;
+  const [lo, hi] = byteRange(type);
+  const rt = runtime();
+  const data = rt.withScratch((scratch) => {
+    const values = scaledInto(rt, scratch, o);
+    const y = scratch.alloc(Math.max(size, 1));
+    const zero = Float32Array.of(zp ? (zp.data as Int8Array | Uint8Array)[0] : 0);
+    rt.exports.quantize(values, 1, 1, size, scratch.put(scale.data as Float32Array), scratch.put(zero), lo, hi, y);
+    return type === 'int8' ? rt.read(Int8Array, y, size) : rt.read(Uint8Array, y, size);
+  });
+  return new Tensor(type, data, (x as Tensor).dims);
+}
+
 const quantizeLinear = withFastPath('QuantizeLinear', (inputs, attrs, ctx) => {
   const scale = tensorOf(inputs, 1, ['float32']);
   let zp: Tensor | undefined;
@@ -89,7 +107,7 @@ const quantizeLinear = withFastPath('QuantizeLinear', (inputs, attrs, ctx) => {
   if (requested && zp && requested !== zp.type) return undefined;
   const type = zp?.type ?? requested ?? 'uint8';
   if (type !== 'int8' && type !== 'uint8') return undefined;
-  const direct = requantizedByTable(inputs[0], scale, zp, type);
+  const direct = requantizedByTable(inputs[0], scale, zp, type) ?? quantizedAccumulators(inputs[0], scale, zp, type);
   if (direct) return [direct];
   const x = tensorOf(inputs, 0, ['float32']);
   if (!x || x.size === 0) return undefined;
@@ -108,7 +126,7 @@ const quantizeLinear = withFastPath('QuantizeLinear', (inputs, attrs, ctx) => {
 });
 
 /** Decodes a dequantized tensor: per-tensor and per-axis in WebAssembly, blocked scales in plain loops. */
-export function decodeDequantized(src: Dequantized): Float32Array {
+function decodeDequantized(src: Dequantized): Float32Array {
   const { q, scale, zeroPoint, axis, blockSize } = src;
   const scales = scale.data as Float32Array;
   const zeros = zeroPoint ? toNumbers(zeroPoint) : new Float64Array(scales.length);
@@ -133,6 +151,16 @@ export function decodeDequantized(src: Dequantized): Float32Array {
     rt.exports.dequantize(scratch.put(values), width, values instanceof Uint8Array ? 0 : 1, outer, d, inner, scratch.put(scales), scratch.put(Float32Array.from(zeros)), y);
     return rt.read(Float32Array, y, q.size);
   });
+}
+
+/**
+ * The decoder of a lazily dequantized tensor, reading a copy of the quantized values (and parameters) taken now:
+ * kernels read `origin.q` during the run, but a decode after it must not see a feed the caller has reused since.
+ */
+export function decodeLater(origin: Dequantized): () => Float32Array {
+  const copy = (t: Tensor): Tensor => new Tensor(t.type, (t.data as Int8Array).slice(), t.dims);
+  const snapshot: Dequantized = { ...origin, q: copy(origin.q), scale: copy(origin.scale), zeroPoint: origin.zeroPoint && copy(origin.zeroPoint) };
+  return () => decodeDequantized(snapshot);
 }
 
 const DEQUANTIZED_TYPES = ['int8', 'uint8', 'int32', 'int4', 'uint4'];
@@ -174,7 +202,7 @@ const dequantizeLinear = withFastPath('DequantizeLinear', (inputs: KernelInputs,
     return undefined;
   }
   const origin: Dequantized = { kind: 'dequantized', q: x, scale, zeroPoint: zp, axis, blockSize };
-  return [lazyTensor('float32', x.dims, () => decodeDequantized(origin), origin)];
+  return [lazyTensor('float32', x.dims, decodeLater(origin), origin)];
 });
 
 const dynamicQuantizeLinear = withFastPath('DynamicQuantizeLinear', (inputs) => {

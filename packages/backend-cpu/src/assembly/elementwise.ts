@@ -66,10 +66,10 @@ export function binary(op: i32, a: usize, aStep: i32, b: usize, bStep: i32, y: u
  * y = (x - center[c]) · scale[c] + shift[c] for every channel c of planes [N][C][size], then clamped:
  * BatchNormalization in inference. A zero center, scale or shift address means 0, 1 or 0.
  */
-export function channelAffine(x: usize, y: usize, planes: i32, C: i32, size: i32, center: usize, scale: usize, shift: usize, lo: f32, hi: f32): void {
+export function channelAffine(x: usize, y: usize, planes: i32, C: i32, size: i32, center: usize, scale: usize, shift: usize, lo: f32, hi: f32, firstChannel: i32): void {
   const vlo = f32x4.splat(lo), vhi = f32x4.splat(hi);
   for (let p = 0; p < planes; p++) {
-    const c = p % C;
+    const c = (p + firstChannel) % C;
     const s: f32 = scale != 0 ? load<f32>(scale + (<usize>c << 2)) : 1;
     const t: f32 = shift != 0 ? load<f32>(shift + (<usize>c << 2)) : 0;
     const m: f32 = center != 0 ? load<f32>(center + (<usize>c << 2)) : 0;
@@ -89,10 +89,10 @@ export function channelAffine(x: usize, y: usize, planes: i32, C: i32, size: i32
 }
 
 /** y[p][i] = x[p][i] op v[p % C] per plane p of `size` elements (the operand broadcast per channel). */
-export function channelBinary(op: i32, x: usize, v: usize, y: usize, planes: i32, C: i32, size: i32, operandFirst: bool): void {
+export function channelBinary(op: i32, x: usize, v: usize, y: usize, planes: i32, C: i32, size: i32, operandFirst: bool, firstChannel: i32): void {
   for (let p = 0; p < planes; p++) {
     const base = <usize>p * <usize>size << 2;
-    const at = v + (<usize>(p % C) << 2);
+    const at = v + (<usize>((p + firstChannel) % C) << 2);
     if (operandFirst) binary(op, at, 0, x + base, 1, y + base, size);
     else binary(op, x + base, 1, at, 0, y + base, size);
   }
@@ -231,4 +231,48 @@ export function gemvJob(job: GemvJob, tid: i32): void {
 @inline
 function hsum(v: v128): f32 {
   return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3);
+}
+
+/** An elementwise operation split into tiles for the thread pool. */
+@unmanaged
+export class ElementwiseJob {
+  counter: i32;
+  tiles: i32;
+  kind: i32; // 0 clamp, 1 binary, 2 channelAffine, 3 channelBinary
+  op: i32; // binary op code; channelBinary: op | (operandFirst ? 4 : 0)
+  x: usize;
+  y: usize;
+  b: usize; // binary: second operand; channel kinds: per-channel operand (channelAffine: center)
+  n: i32; // elements (clamp, binary) or planes (channel kinds)
+  chunk: i32; // elements or planes per tile
+  aStep: i32;
+  bStep: i32;
+  C: i32;
+  size: i32; // elements per plane
+  scale: usize;
+  shift: usize;
+  lo: f32;
+  hi: f32;
+}
+
+export function elementwiseJob(job: ElementwiseJob, tid: i32): void {
+  while (true) {
+    const t = atomic.add<i32>(changetype<usize>(job), 1);
+    if (t >= job.tiles) break;
+    const first = t * job.chunk;
+    const count = min(job.chunk, job.n - first);
+    if (job.kind == 0) {
+      clamp(job.x + (<usize>first << 2), job.y + (<usize>first << 2), count, job.lo, job.hi);
+    } else if (job.kind == 1) {
+      binary(job.op, job.x + (<usize>(first * job.aStep) << 2), job.aStep, job.b + (<usize>(first * job.bStep) << 2), job.bStep, job.y + (<usize>first << 2), count);
+    } else {
+      // Channel kinds: tiles are runs of whole planes; plane p has channel p % C.
+      const offset = <usize>first * <usize>job.size << 2;
+      if (job.kind == 2) {
+        channelAffine(job.x + offset, job.y + offset, count, job.C, job.size, job.b, job.scale, job.shift, job.lo, job.hi, first % job.C);
+      } else {
+        channelBinary(job.op & 3, job.x + offset, job.b, job.y + offset, count, job.C, job.size, (job.op & 4) != 0, first % job.C);
+      }
+    }
+  }
 }

@@ -1,5 +1,5 @@
 // Entry of the WebAssembly module: the exports the JS side calls by name.
-export { im2col, packA, gemmJob } from './jobs';
+export { im2colJob, packA, gemmJob } from './jobs';
 export { depthwiseJob, poolJob } from './spatial';
-export { binary, channelAffine, channelBinary, clamp, gemvJob, lrn, softmaxRows } from './elementwise';
+export { elementwiseJob, gemvJob, lrn, softmaxRows } from './elementwise';
 export { winogradFilter, winogradInputJob, winogradOutputJob } from './winograd';

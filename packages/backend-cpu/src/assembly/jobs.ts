@@ -218,3 +218,37 @@ export function im2col(dst: usize, x: usize, C: i32, H: i32, W: i32, kh: i32, kw
     }
   }
 }
+
+@unmanaged
+export class Im2colJob {
+  counter: i32;
+  tiles: i32; // problems × channels per problem
+  C: i32; // channels per problem
+  H: i32;
+  W: i32;
+  kh: i32;
+  kw: i32;
+  sh: i32;
+  sw: i32;
+  ph: i32;
+  pw: i32;
+  dh: i32;
+  dw: i32;
+  outH: i32;
+  outW: i32;
+  x: usize;
+  dst: usize;
+}
+
+/** im2col of every (problem, channel) pair claimed; problem p reads image channels [p·C, (p+1)·C). */
+export function im2colJob(job: Im2colJob, tid: i32): void {
+  const plane = <usize>(job.H * job.W) << 2;
+  const rows = <usize>(job.kh * job.kw * job.outH * job.outW) << 2;
+  while (true) {
+    const t = atomic.add<i32>(changetype<usize>(job), 1);
+    if (t >= job.tiles) break;
+    // Problems are consecutive: pair t reads image channel t and writes rows [t·kh·kw, (t+1)·kh·kw) of the stacked
+    // matrices.
+    im2col(job.dst + <usize>t * rows, job.x + <usize>t * plane, 1, job.H, job.W, job.kh, job.kw, job.sh, job.sw, job.ph, job.pw, job.dh, job.dw, job.outH, job.outW);
+  }
+}

@@ -92,10 +92,9 @@ export function convolve(inputs: KernelInputs, a: ConvAttributes, ctx: KernelCon
       } else {
         // Strided or narrow outputs: the patches are gathered row by row first (im2col), then packed as a matrix.
         const columns = scratch.alloc(common.groups * k * outPlane * 4);
-        const { im2col } = wasmRuntime().exports;
-        for (let p = 0; p < common.groups; p++) {
-          im2col(columns + p * k * outPlane * 4, xAt + p * groupChannels * g.H * g.W * 4, groupChannels, g.H, g.W, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, g.dh, g.dw, g.outH, g.outW);
-        }
+        const tiles = common.groups * groupChannels;
+        runJob('im2colJob', writeJob([0, tiles, groupChannels, g.H, g.W, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, g.dh, g.dw, g.outH, g.outW, xAt, columns]),
+          k * outPlane * common.groups > 1 << 16 ? activeThreads() : 1);
         runGemm({ ...common, b: columns, bGroupStride: k * outPlane * 4, matrix: { rowStride: outPlane, colStride: 1 } }, scratch);
       }
     }

@@ -5,7 +5,7 @@
  */
 import { Tensor, broadcastShapes, shapeSize, type KernelContext, type KernelInputs, type Value } from '@onnx-ts/core';
 import { readFloats, withScratch } from '../runtime/call.js';
-import { wasmRuntime } from '../runtime/wasm.js';
+import { binaryAll, channelBinaryAll, clampAll } from './parallel.js';
 import { accelerate, floatInput, floatTensor } from './accelerate.js';
 
 const FLOAT32_MAX = 3.4028234663852886e38;
@@ -14,7 +14,7 @@ const FLOAT32_MAX = 3.4028234663852886e38;
 export function clampTensor(x: Tensor<'float32'>, lo: number, hi: number): Tensor<'float32'> {
   const out = withScratch((scratch) => {
     const at = scratch.input(x.data);
-    wasmRuntime().exports.clamp(at, at, x.size, lo, hi);
+    clampAll(at, at, x.size, lo, hi);
     return readFloats(at, x.size);
   });
   return floatTensor(out, x.dims);
@@ -57,10 +57,9 @@ function binary(op: keyof typeof OPS, inputs: KernelInputs, ctx: KernelContext):
   const fills = (t: Tensor) => t.size === size && t.dims.length === outDims.length;
   const code = OPS[op];
   let run: ((aAt: number, bAt: number, yAt: number) => void) | undefined;
-  const k = wasmRuntime().exports;
-  if (fills(a) && fills(b)) run = (aAt, bAt, yAt) => k.binary(code, aAt, 1, bAt, 1, yAt, size);
-  else if (fills(a) && b.size === 1) run = (aAt, bAt, yAt) => k.binary(code, aAt, 1, bAt, 0, yAt, size);
-  else if (fills(b) && a.size === 1) run = (aAt, bAt, yAt) => k.binary(code, aAt, 0, bAt, 1, yAt, size);
+  if (fills(a) && fills(b)) run = (aAt, bAt, yAt) => binaryAll(code, aAt, 1, bAt, 1, yAt, size);
+  else if (fills(a) && b.size === 1) run = (aAt, bAt, yAt) => binaryAll(code, aAt, 1, bAt, 0, yAt, size);
+  else if (fills(b) && a.size === 1) run = (aAt, bAt, yAt) => binaryAll(code, aAt, 0, bAt, 1, yAt, size);
   else {
     const big = fills(a) ? a : fills(b) ? b : undefined;
     const small = big === a ? b : a;
@@ -68,7 +67,7 @@ function binary(op: keyof typeof OPS, inputs: KernelInputs, ctx: KernelContext):
     if (!big || !channels) return undefined;
     const planes = big.dims[0] * channels;
     const plane = size / planes;
-    run = (aAt, bAt, yAt) => (big === a ? k.channelBinary(code, aAt, bAt, yAt, planes, channels, plane, false) : k.channelBinary(code, bAt, aAt, yAt, planes, channels, plane, true));
+    run = (aAt, bAt, yAt) => (big === a ? channelBinaryAll(code, aAt, bAt, yAt, planes, channels, plane, false) : channelBinaryAll(code, bAt, aAt, yAt, planes, channels, plane, true));
   }
   ctx.checkAllocation('float32', size);
   const out = withScratch((scratch) => {
@@ -87,7 +86,7 @@ function sum(inputs: KernelInputs): Value[] | undefined {
   if (!first || xs.some((x) => !x || x.dims.length !== first.dims.length || x.dims.some((d, i) => d !== first.dims[i]))) return undefined;
   const out = withScratch((scratch) => {
     const acc = scratch.input(first.data);
-    for (const x of xs.slice(1)) wasmRuntime().exports.binary(0, acc, 1, scratch.input(x!.data), 1, acc, first.size);
+    for (const x of xs.slice(1)) binaryAll(0, acc, 1, scratch.input(x!.data), 1, acc, first.size);
     return readFloats(acc, first.size);
   });
   return [floatTensor(out, first.dims)];

@@ -3,8 +3,9 @@ import { shapeSize, type KernelContext, type KernelInputs, type Value } from '@o
 import { readFloats, withScratch } from '../runtime/call.js';
 import { wasmRuntime } from '../runtime/wasm.js';
 import { accelerate, floatInput, floatTensor } from './accelerate.js';
+import { channelAffineAll } from './parallel.js';
 
-function batchNorm(inputs: KernelInputs, epsilon: number, ctx: KernelContext, training: boolean): Value[] | undefined {
+function batchNorm(inputs: KernelInputs, epsilon: number, training: boolean): Value[] | undefined {
   const x = floatInput(inputs, 0);
   const params = [1, 2, 3, 4].map((i) => floatInput(inputs, i));
   if (!x || training || x.dims.length < 2 || x.size === 0) return undefined;
@@ -18,7 +19,7 @@ function batchNorm(inputs: KernelInputs, epsilon: number, ctx: KernelContext, tr
   const planes = x.dims[0] * channels;
   const out = withScratch((scratch) => {
     const xAt = scratch.input(x.data);
-    wasmRuntime().exports.channelAffine(xAt, xAt, planes, channels, x.size / planes, scratch.input(mean), scratch.input(factor), scratch.input(bias), -Infinity, Infinity);
+    channelAffineAll(xAt, xAt, planes, channels, x.size / planes, scratch.input(mean), scratch.input(factor), scratch.input(bias), -Infinity, Infinity);
     return readFloats(xAt, x.size);
   });
   return [floatTensor(out, x.dims)];
@@ -60,7 +61,7 @@ export default [
     // Training (statistics outputs, training_mode) and the per-element mode (spatial 0) stay with the reference.
     const training = ctx.outputUsed.slice(1).some(Boolean) || (ctx.opset >= 14 && a.training_mode !== 0);
     if (a.spatial === 0) return undefined;
-    return batchNorm(inputs, a.epsilon, ctx, training);
+    return batchNorm(inputs, a.epsilon, training);
   }),
   ...accelerate('LRN', (inputs, a) => lrn(inputs, a)),
   ...accelerate('Softmax', (inputs, a, ctx) => softmax(inputs, a.axis, ctx, false)),

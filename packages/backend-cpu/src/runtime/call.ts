@@ -38,9 +38,14 @@ export function withScratch<T>(body: (scratch: Scratch) => T): T {
   }
 }
 
-/** A copy of `count` floats at `at` in a new Float32Array (the tensor a kernel returns). */
+/**
+ * A copy of `count` floats at `at` in a new Float32Array (the tensor a kernel returns). Allocating and then `set`
+ * is several times faster in V8 than `slice` of the (shared) memory view.
+ */
 export function readFloats(at: number, count: number): Float32Array {
-  return wasmRuntime().f32().slice(at >> 2, (at >> 2) + count);
+  const out = new Float32Array(count);
+  out.set(wasmRuntime().f32().subarray(at >> 2, (at >> 2) + count));
+  return out;
 }
 
 /** Writes a job block (4-byte fields in declaration order; numbers listed in `floats` are stored as f32). */

@@ -10,7 +10,7 @@
 import { CONTROL_AT, wasmRuntime, type WasmRuntime } from './wasm.js';
 
 /** Exports a job may name; workers look them up by index. */
-export const JOB_EXPORTS = ['gemmJob', 'depthwiseJob', 'poolJob', 'gemvJob', 'winogradInputJob', 'winogradOutputJob'] as const;
+export const JOB_EXPORTS = ['gemmJob', 'depthwiseJob', 'poolJob', 'gemvJob', 'winogradInputJob', 'winogradOutputJob', 'elementwiseJob', 'im2colJob'] as const;
 export type JobExport = (typeof JOB_EXPORTS)[number];
 
 const GENERATION = 0, EXPORT = 1, JOB = 2, FINISHED = 3, TAKING_PART = 4;
@@ -25,7 +25,7 @@ function start(data) {
   data.ready();
   for (;;) {
     let spins = 0;
-    while (Atomics.load(control, ${GENERATION}) === seen && spins < 4000) spins++;
+    while (Atomics.load(control, ${GENERATION}) === seen && spins < 50000) spins++;
     if (Atomics.load(control, ${GENERATION}) === seen) Atomics.wait(control, ${GENERATION}, seen);
     seen = Atomics.load(control, ${GENERATION});
     if (data.tid > Atomics.load(control, ${TAKING_PART})) continue;

@@ -17,11 +17,6 @@ const MAX_PAGES = 65536;
 /** The exports of src/assembly/index.ts; pointers and sizes are byte offsets into the memory. */
 export interface KernelExports {
   packA(dst: number, src: number, m: number, k: number, rowStride: number, colStride: number): void;
-  im2col(dst: number, x: number, c: number, h: number, w: number, kh: number, kw: number, sh: number, sw: number, ph: number, pw: number, dh: number, dw: number, outH: number, outW: number): void;
-  clamp(x: number, y: number, n: number, lo: number, hi: number): void;
-  binary(op: number, a: number, aStep: number, b: number, bStep: number, y: number, n: number): void;
-  channelBinary(op: number, x: number, v: number, y: number, planes: number, c: number, size: number, operandFirst: boolean): void;
-  channelAffine(x: number, y: number, planes: number, c: number, size: number, center: number, scale: number, shift: number, lo: number, hi: number): void;
   softmaxRows(x: number, y: number, rows: number, cols: number, logarithm: boolean): void;
   lrn(x: number, y: number, batch: number, c: number, size: number, window: number, alpha: number, beta: number, bias: number): void;
   /** Parallel jobs (see pool.ts): the job block's address and the thread's index. */
@@ -29,6 +24,8 @@ export interface KernelExports {
   depthwiseJob(job: number, tid: number): void;
   poolJob(job: number, tid: number): void;
   gemvJob(job: number, tid: number): void;
+  elementwiseJob(job: number, tid: number): void;
+  im2colJob(job: number, tid: number): void;
   winogradInputJob(job: number, tid: number): void;
   winogradOutputJob(job: number, tid: number): void;
   winogradFilter(u: number, stride: number, g: number): void;

@@ -7,7 +7,7 @@
  */
 import { broadcastShapes, stridesOf, type DType, type Tensor } from '@onnx-ts/core';
 import type { GpuContext } from '../../context.js';
-import { computeType, grid1d, load, runShader, store, type ParamSpec, type ParamValues, type ScalarType } from '../../program.js';
+import { computeType, load, runFlat, store, type ParamSpec, type ParamValues, type ScalarType } from '../../program.js';
 import { allocTensor, kindOf } from '../../tensors.js';
 import { mathHeader } from './wgsl-math.js';
 
@@ -54,8 +54,6 @@ export interface ElementwiseSpec {
   expr(values: readonly string[], types: readonly ScalarType[]): string;
 }
 
-const WORKGROUP = 64;
-
 /** Runs an elementwise kernel; returns the output tensor on the GPU. */
 export async function elementwise(gpu: GpuContext, spec: ElementwiseSpec): Promise<Tensor> {
   const outDims = broadcastShapes(...spec.inputs.map((t) => t.dims));
@@ -96,11 +94,10 @@ export async function elementwise(gpu: GpuContext, spec: ElementwiseSpec): Promi
     inputs: names.map((name, k) => ({ name, kind: kinds[k] })),
     outputs: [{ name: 'y', kind: outKind }],
     params,
-    workgroupSize: WORKGROUP,
     header: mathHeader(lines.join('\n')),
     main: lines.join('\n'),
   };
-  await runShader(gpu, shader, [...spec.inputs, out], values, grid1d(gpu, out.size, WORKGROUP));
+  await runFlat(gpu, shader, [...spec.inputs, out], values, out.size);
   return out;
 }
 

@@ -39,7 +39,7 @@ const lit = f32Literal;
 export const unaryKernels: KernelSpec<any>[] = [
   unary('Abs', (x, t) => (t === 'u32' ? x : `abs(${x})`), { since: 1, dtypes: GPU_NUMERIC }),
   unary('Neg', (x) => `-${x}`, { since: 1, dtypes: [...GPU_FLOATS, ...GPU_SIGNED] }),
-  unary('Relu', (x, t) => (t === 'f32' ? `select(${x}, 0.0, ${x} < 0.0)` : `max(${x}, 0)`), { since: 1, dtypes: [...GPU_FLOATS, ...GPU_SIGNED] }),
+  unary('Relu', (x, t) => (t === 'f32' ? `select(${x}, 0.0, ${x} < 0.0 && !is_nan(${x}))` : `max(${x}, 0)`), { since: 1, dtypes: [...GPU_FLOATS, ...GPU_SIGNED] }),
   unary('Sqrt', (x) => `sqrt(${x})`, { since: 1 }),
   unary('Exp', (x) => `exp(${x})`, { since: 1 }),
   unary('Log', (x) => `log(${x})`, { since: 1 }),

@@ -19,6 +19,10 @@
 import type { GpuContext } from '../../context.js';
 import { load, runShader, type BufferDecl, type KernelBuffer, type ParamSpec, type ParamValues } from '../../program.js';
 import type { StorageKind } from '../../storage.js';
+import { mathHeader } from '../elementwise/wgsl-math.js';
+
+/** WGSL applied to each result before it is stored (a fused activation), given the result's WGSL. */
+export type Epilogue = (value: string) => string;
 
 export interface GemmKernel {
   label: string;
@@ -160,6 +164,8 @@ export async function runGemm(
   M: number, N: number, K: number, batches: number,
 ): Promise<void> {
   if (M === 0 || N === 0 || batches === 0) return;
+  const clash = ['M', 'N', 'K'].find((name) => name in k.params);
+  if (clash) throw new Error(`gpu: kernel '${k.label}' declares parameter ${clash}, which the GEMM sets`);
   const registers = gpu.tuning.registerGemm;
   const shape = registerShape(M, N);
   const [header, main] = (registers ? registerShader(k, shape.rows, shape.lanes) : tiledShader(k)).split('//MAIN\n');
@@ -172,7 +178,7 @@ export async function runGemm(
     outputs: k.outputs,
     params: { M: 'u32', N: 'u32', K: 'u32', ...k.params },
     workgroupSize: registers ? shape.lanes : THREADS,
-    header,
+    header: `${header}\n${mathHeader(k.functions)}`,
     main,
   }, buffers, { M, N, K, ...values }, workgroups);
 }

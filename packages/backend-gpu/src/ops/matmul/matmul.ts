@@ -13,7 +13,7 @@ import { allocTensor, disposeTensor, gpuData, kindOf } from '../../tensors.js';
 import { tensorAt, tensorsAt } from '../args.js';
 import { affineCopy } from '../tensor/copy.js';
 import { f32Literal } from '../elementwise/engine.js';
-import { runGemm, scalarOrVector } from './gemm.js';
+import { runGemm, scalarOrVector, type Epilogue } from './gemm.js';
 
 const FLOATS = ['float32', 'float16'] as const;
 
@@ -38,7 +38,7 @@ function vecDecl(name: string, kind: StorageKind, vec4: boolean): BufferDecl {
   return { name, kind, vec4 };
 }
 
-function matmulPlan(gpu: GpuContext, a: Tensor, b: Tensor): GpuJob | undefined {
+export function matmulPlan(gpu: GpuContext, a: Tensor, b: Tensor, epilogue: Epilogue = (v) => v): GpuJob | undefined {
   if (a.type !== b.type || a.dims.length === 0 || b.dims.length === 0) return undefined;
   const aDims = a.dims.length === 1 ? [1, a.dims[0]] : [...a.dims];
   const bDims = b.dims.length === 1 ? [b.dims[0], 1] : [...b.dims];
@@ -77,7 +77,7 @@ function matmulPlan(gpu: GpuContext, a: Tensor, b: Tensor): GpuJob | undefined {
       vecA ? 'fn load_a4(batch: u32, m: u32, k: u32) -> vec4<f32> { return vec4<f32>(a[(batch * P.sa + m * P.K + k) / 4u]); }' : '',
       scalarOrVector('b', kind, vecB, 'fn load_b(batch: u32, k: u32, n: u32)', 'batch * P.sb + k * P.N + n'),
       vecB ? 'fn load_b4(batch: u32, k: u32, n: u32) -> vec4<f32> { return vec4<f32>(b[(batch * P.sb + k * P.N + n) / 4u]); }' : '',
-      `fn store_c(batch: u32, m: u32, n: u32, v: f32) { ${store(a.type, kind, 'y', '(batch * P.M + m) * P.N + n', 'v')} }`,
+      `fn store_c(batch: u32, m: u32, n: u32, v: f32) { ${store(a.type, kind, 'y', '(batch * P.M + m) * P.N + n', epilogue('v'))} }`,
     ].join('\n');
     await runGemm(gpu, {
       label: 'MatMul',
@@ -111,7 +111,9 @@ function biasStrides(c: Tensor, M: number, N: number, legacy: boolean, broadcast
   return [cm === 1 ? 0 : cn, cn === 1 ? 0 : 1];
 }
 
-function gemmPlan(gpu: GpuContext, a: Tensor, b: Tensor, c: Tensor | undefined, at: GemmAttrs, opset: number): GpuJob | undefined {
+export function gemmPlan(
+  gpu: GpuContext, a: Tensor, b: Tensor, c: Tensor | undefined, at: GemmAttrs, opset: number, epilogue: Epilogue = (v) => v,
+): GpuJob | undefined {
   if (a.dims.length !== 2 || b.dims.length !== 2 || a.type !== b.type || (c && c.type !== a.type)) return undefined;
   const [M, K] = at.transA ? [a.dims[1], a.dims[0]] : a.dims;
   const [K2, N] = at.transB ? [b.dims[1], b.dims[0]] : b.dims;
@@ -147,7 +149,7 @@ function gemmPlan(gpu: GpuContext, a: Tensor, b: Tensor, c: Tensor | undefined, 
       scalarOrVector('b', kind, vecB || vecBK, 'fn load_b(batch: u32, k: u32, n: u32)', bIndex),
       vecBK ? 'fn load_bk4(batch: u32, k: u32, n: u32) -> vec4<f32> { return vec4<f32>(b[(n * P.K + k) / 4u]); }' : '',
       vecB ? 'fn load_b4(batch: u32, k: u32, n: u32) -> vec4<f32> { return vec4<f32>(b[(k * P.ldb + n) / 4u]); }' : '',
-      `fn store_c(batch: u32, m: u32, n: u32, v: f32) { ${store(a.type, kind, 'y', 'm * P.ldy + n + P.n0', `${alpha}${bias}`)} }`,
+      `fn store_c(batch: u32, m: u32, n: u32, v: f32) { ${store(a.type, kind, 'y', 'm * P.ldy + n + P.n0', epilogue(`${alpha}${bias}`))} }`,
     ].join('\n');
     const inputs: BufferDecl[] = [vecDecl('a', kind, vecA), vecDecl('b', kind, vecB || vecBK)];
     if (useC) inputs.push({ name: 'c', kind });

@@ -4,18 +4,19 @@
  * - otherwise an implicit GEMM per image and group, Y[m, p] = W[m, k]·im2col(X)[k, p], with the im2col element
  *   computed in the B loader (zero in the padding), so no column matrix is ever stored. A 1×1 kernel with unit
  *   strides and no padding reads X directly, with vec4 loads when the plane allows. On adapters that run shaders on
- *   the CPU a register-blocked direct convolution replaces it (see gemm.ts for why).
+ *   the CPU a register-blocked direct convolution replaces it for the other kernels (see gemm.ts for why).
  * The tiled form bakes kernel, stride, pad and dilation into the shader as constants; the others take them as
  * parameters (on a CPU adapter, compiling a shader per layer costs more than the constants save).
  */
 import { attr, type KernelInputs, type KernelSpec, type Tensor } from '@onnx-ts/core';
 import type { GpuContext } from '../../context.js';
 import { gpuKernel, type GpuJob } from '../../define.js';
-import { grid1d, load, runShader, store, type BufferDecl } from '../../program.js';
+import { load, runFlat, runShader, store, type BufferDecl } from '../../program.js';
 import { bytesPerElement } from '../../storage.js';
 import { allocTensor, kindOf } from '../../tensors.js';
 import { tensorAt } from '../args.js';
-import { runGemm, scalarOrVector } from '../matmul/gemm.js';
+import { runGemm, scalarOrVector, type Epilogue } from '../matmul/gemm.js';
+import { mathHeader } from '../elementwise/wgsl-math.js';
 import { as2d, placeWindow, type Window, type WindowAttrs } from './window.js';
 
 export const CONV_ATTRS = {
@@ -37,7 +38,7 @@ interface ConvProblem {
 }
 
 /** Checks the operands and places the window; undefined when the node is not a valid 1-D/2-D convolution. */
-function convProblem(gpu: GpuContext, inputs: KernelInputs, a: { group: number; kernel_shape?: number[] } & WindowAttrs): ConvProblem | undefined {
+export function convProblem(gpu: GpuContext, inputs: KernelInputs, a: { group: number; kernel_shape?: number[] } & WindowAttrs): ConvProblem | undefined {
   const x = tensorAt(inputs, 0);
   const w = tensorAt(inputs, 1);
   const bias = tensorAt(inputs, 2);
@@ -57,7 +58,7 @@ function convProblem(gpu: GpuContext, inputs: KernelInputs, a: { group: number; 
   return { x, w, bias, group: a.group, window, outDims: [x.dims[0], M, ...window.grid] };
 }
 
-function depthwise(gpu: GpuContext, p: ConvProblem, y: Tensor, w: Window): Promise<void> {
+function depthwise(gpu: GpuContext, p: ConvProblem, y: Tensor, w: Window, epilogue: Epilogue): Promise<void> {
   const kind = kindOf(p.x, gpu);
   const [KH, KW] = w.kernel;
   const [sh, sw] = w.strides;
@@ -83,27 +84,32 @@ function depthwise(gpu: GpuContext, p: ConvProblem, y: Tensor, w: Window): Promi
       acc += ${load(kind, 'x', '(c * P.H + u32(ih)) * P.W + u32(iw)')} * ${load(kind, 'w', '(m * P.KH + kh) * P.KW + kw')};
     }
   }
-  ${store(y.type, kind, 'y', 'gid', 'acc')}`;
-  return runShader(gpu, {
-    label: 'Conv (depthwise)', inputs, outputs: [{ name: 'y', kind }],
+  ${store(y.type, kind, 'y', 'gid', epilogue('acc'))}`;
+  return runFlat(gpu, {
+    label: 'Conv (depthwise)', inputs, outputs: [{ name: 'y', kind }], header: mathHeader(main),
     params: {
       total: 'u32', OW: 'u32', OH: 'u32', M: 'u32', C: 'u32', H: 'u32', W: 'u32', multiplier: 'u32',
       KH: 'u32', KW: 'u32', sh: 'u32', sw: 'u32', dh: 'u32', dw: 'u32', ph: 'i32', pw: 'i32',
     },
-    workgroupSize: 64, main,
+    main,
   }, [p.x, p.w, ...(p.bias ? [p.bias] : []), y], {
     total: y.size, OW: w.grid[1], OH: w.grid[0], M: p.outDims[1], C: p.x.dims[1], H: w.image[0], W: w.image[1], multiplier,
     KH, KW, sh, sw, dh, dw, ph, pw,
-  }, grid1d(gpu, y.size, 64));
+  }, y.size);
 }
 
-function implicitGemm(gpu: GpuContext, p: ConvProblem, y: Tensor, w: Window): Promise<void> {
+/** A 1×1 kernel with unit strides and no padding: the convolution is a plain matrix product over the plane. */
+function isPointwise(w: Window): boolean {
+  return w.kernel.every((k) => k === 1) && w.strides.every((v) => v === 1) && [...w.padBegin, ...w.padEnd].every((v) => v === 0);
+}
+
+function implicitGemm(gpu: GpuContext, p: ConvProblem, y: Tensor, w: Window, epilogue: Epilogue): Promise<void> {
   const kind = kindOf(p.x, gpu);
   const [KH, KW] = w.kernel;
   const [sh, sw] = w.strides;
   const [dh, dw] = w.dilations;
   const [ph, pw] = w.padBegin;
-  const pointwise = KH === 1 && KW === 1 && sh === 1 && sw === 1 && ph === 0 && pw === 0 && w.padEnd.every((v) => v === 0);
+  const pointwise = isPointwise(w);
   const G = p.group;
   const Mg = p.outDims[1] / G;
   const Cg = p.x.dims[1] / G;
@@ -133,7 +139,7 @@ function implicitGemm(gpu: GpuContext, p: ConvProblem, y: Tensor, w: Window): Pr
     loadB,
     `fn store_c(batch: u32, m: u32, n: u32, v: f32) {
   let mg = ${mGlobal};
-  ${store(y.type, kind, 'y', '((batch / P.G) * P.M + mg) * P.OHW + n', p.bias ? `v + ${load(kind, 'b', 'mg')}` : 'v')}
+  ${store(y.type, kind, 'y', '((batch / P.G) * P.OC + mg) * P.OHW + n', epilogue(p.bias ? `v + ${load(kind, 'b', 'mg')}` : 'v'))}
 }`,
   ].join('\n');
   const inputs: BufferDecl[] = [{ name: 'x', kind, vec4: vecB }, { name: 'w', kind, vec4: vecA }];
@@ -141,10 +147,10 @@ function implicitGemm(gpu: GpuContext, p: ConvProblem, y: Tensor, w: Window): Pr
   return runGemm(gpu, {
     label: pointwise ? 'Conv (1x1)' : 'Conv',
     inputs, outputs: [{ name: 'y', kind }],
-    params: { G: 'u32', C: 'u32', Cg: 'u32', M: 'u32', Mg: 'u32', H: 'u32', W: 'u32', HW: 'u32', OW: 'u32', OHW: 'u32' },
+    params: { G: 'u32', C: 'u32', Cg: 'u32', OC: 'u32', Mg: 'u32', H: 'u32', W: 'u32', HW: 'u32', OW: 'u32', OHW: 'u32' },
     functions, vec4A: vecA, vec4B: vecB,
   }, [p.x, p.w, ...(p.bias ? [p.bias] : []), y], {
-    G, C: p.x.dims[1], Cg, M: p.outDims[1], Mg, H: w.image[0], W: w.image[1], HW: w.image[0] * w.image[1], OW: w.grid[1], OHW: plane,
+    G, C: p.x.dims[1], Cg, OC: p.outDims[1], Mg, H: w.image[0], W: w.image[1], HW: w.image[0] * w.image[1], OW: w.grid[1], OHW: plane,
   }, Mg, plane, K, p.x.dims[0] * G);
 }
 
@@ -153,7 +159,7 @@ function implicitGemm(gpu: GpuContext, p: ConvProblem, y: Tensor, w: Window): Pr
  * accumulates up to 8 output channels × 4 adjacent output positions, walking input channels and the kernel window
  * with the window offsets of its 4 positions worked out once.
  */
-function registerConv(gpu: GpuContext, p: ConvProblem, y: Tensor, w: Window): Promise<void> {
+function registerConv(gpu: GpuContext, p: ConvProblem, y: Tensor, w: Window, epilogue: Epilogue): Promise<void> {
   const kind = kindOf(p.x, gpu);
   const [KH, KW] = w.kernel;
   const [sh, sw] = w.strides;
@@ -198,7 +204,7 @@ function registerConv(gpu: GpuContext, p: ConvProblem, y: Tensor, w: Window): Pr
   for (let i = 0; i < rows; i++) {
     lines.push(`  if (row0 + ${i}u < P.Mg) {`, `    let m = g * P.Mg + row0 + ${i}u;`);
     const biased = p.bias ? ` + ${load(kind, 'b', 'm')}` : '';
-    for (let j = 0; j < 4; j++) lines.push(`    if (n + ${j}u < P.N) { ${store(y.type, kind, 'y', `(image * P.M + m) * P.N + n + ${j}u`, `acc${i}[${j}]${biased}`)} }`);
+    for (let j = 0; j < 4; j++) lines.push(`    if (n + ${j}u < P.N) { ${store(y.type, kind, 'y', `(image * P.M + m) * P.N + n + ${j}u`, epilogue(`acc${i}[${j}]${biased}`))} }`);
     lines.push('  }');
   }
   const inputs: BufferDecl[] = [{ name: 'x', kind }, { name: 'wt', kind }];
@@ -209,22 +215,22 @@ function registerConv(gpu: GpuContext, p: ConvProblem, y: Tensor, w: Window): Pr
       N: 'u32', G: 'u32', C: 'u32', Cg: 'u32', M: 'u32', Mg: 'u32', H: 'u32', W: 'u32', OW: 'u32',
       KH: 'u32', KW: 'u32', sh: 'u32', sw: 'u32', dh: 'i32', dw: 'i32', ph: 'i32', pw: 'i32',
     },
-    workgroupSize: lanes, main: lines.join('\n'),
+    workgroupSize: lanes, header: mathHeader(lines.join('\n')), main: lines.join('\n'),
   }, [p.x, p.w, ...(p.bias ? [p.bias] : []), y], {
     N, G, C: p.x.dims[1], Cg, M: p.outDims[1], Mg, H: w.image[0], W: w.image[1], OW: w.grid[1],
     KH, KW, sh, sw, dh, dw, ph, pw,
   }, [Math.ceil(N / (4 * lanes)), Math.ceil(Mg / rows), p.x.dims[0] * G]);
 }
 
-function convPlan(gpu: GpuContext, p: ConvProblem): GpuJob {
+export function convPlan(gpu: GpuContext, p: ConvProblem, epilogue: Epilogue = (v) => v): GpuJob {
   return async () => {
     const y = allocTensor(gpu, p.x.type, p.outDims);
     if (y.size === 0) return [y];
     const w = as2d(p.window);
     const C = p.x.dims[1];
-    if (p.group === C && p.group > 1) await depthwise(gpu, p, y, w);
-    else if (gpu.tuning.registerGemm) await registerConv(gpu, p, y, w);
-    else await implicitGemm(gpu, p, y, w);
+    if (p.group === C && p.group > 1) await depthwise(gpu, p, y, w, epilogue);
+    else if (gpu.tuning.registerGemm && !isPointwise(w)) await registerConv(gpu, p, y, w, epilogue);
+    else await implicitGemm(gpu, p, y, w, epilogue);
     return [y];
   };
 }

@@ -7,7 +7,7 @@
 import { attr, sameShape, shapeSize, type KernelSpec, type Tensor } from '@onnx-ts/core';
 import type { GpuContext } from '../../context.js';
 import { gpuKernel, type GpuJob } from '../../define.js';
-import { grid1d, load, runShader, store } from '../../program.js';
+import { load, runFlat, store } from '../../program.js';
 import { allocTensor, kindOf } from '../../tensors.js';
 import { axisIn, tensorAt, tensorsAt } from '../args.js';
 import { f32Literal } from '../elementwise/engine.js';
@@ -30,14 +30,13 @@ function batchNormJob(gpu: GpuContext, ts: Tensor[], epsilon: number): GpuJob | 
   let c = (gid / P.spatial) % P.C;
   let v = (${load(kind, 'x', 'gid')} - ${at('mean')}) * (${at('scale')} / sqrt(${at('variance')} + ${f32Literal(epsilon)})) + ${at('bias')};
   ${store(x.type, kind, 'y', 'gid', 'v')}`;
-    await runShader(gpu, {
+    await runFlat(gpu, {
       label: 'BatchNormalization',
       inputs: ['x', 'scale', 'bias', 'mean', 'variance'].map((name) => ({ name, kind })),
       outputs: [{ name: 'y', kind }],
       params: { total: 'u32', spatial: 'u32', C: 'u32' },
-      workgroupSize: 64,
       main,
-    }, [...ts, y], { total: y.size, spatial: shapeSize(x.dims.slice(2)), C }, grid1d(gpu, y.size, 64));
+    }, [...ts, y], { total: y.size, spatial: shapeSize(x.dims.slice(2)), C }, y.size);
     return [y];
   };
 }
@@ -62,10 +61,10 @@ function lrnJob(gpu: GpuContext, x: Tensor, a: { alpha: number; beta: number; bi
   }
   let base = ${f32Literal(a.bias)} + ${f32Literal(a.alpha / a.size)} * sum;
   ${store(x.type, kind, 'y', 'gid', `${load(kind, 'x', 'gid')} / exp2(${f32Literal(a.beta)} * log2(base))`)}`;
-    await runShader(gpu, {
+    await runFlat(gpu, {
       label: 'LRN', inputs: [{ name: 'x', kind }], outputs: [{ name: 'y', kind }],
-      params: { total: 'u32', spatial: 'u32', C: 'u32' }, workgroupSize: 64, main,
-    }, [x, y], { total: y.size, spatial: shapeSize(x.dims.slice(2)), C: x.dims[1] }, grid1d(gpu, y.size, 64));
+      params: { total: 'u32', spatial: 'u32', C: 'u32' }, main,
+    }, [x, y], { total: y.size, spatial: shapeSize(x.dims.slice(2)), C: x.dims[1] }, y.size);
     return [y];
   };
 }

@@ -6,7 +6,7 @@
 import { attr, type KernelSpec, type Tensor } from '@onnx-ts/core';
 import type { GpuContext } from '../../context.js';
 import { gpuKernel, type GpuJob } from '../../define.js';
-import { grid1d, load, runShader, store } from '../../program.js';
+import { load, runFlat, store } from '../../program.js';
 import { allocTensor, kindOf } from '../../tensors.js';
 import { tensorAt } from '../args.js';
 import { mathHeader } from '../elementwise/wgsl-math.js';
@@ -77,7 +77,7 @@ function poolJob(gpu: GpuContext, x: Tensor, window: Window, k: PoolKind): GpuJo
   }
   ${isMax ? store(x.type, kind, 'y', 'gid', 'best') : store(x.type, kind, 'y', 'gid', `best / ${k.countIncludePad ? 'padded' : 'count'}`)}
   ${idx ? 'idx[2u * gid] = select(i32(plane * P.H * P.W) + at, 0, at < 0);\n  idx[2u * gid + 1u] = 0;' : ''}`;
-    await runShader(gpu, {
+    await runFlat(gpu, {
       label: k.op,
       inputs: [{ name: 'x', kind }],
       outputs: idx ? [{ name: 'y', kind }, { name: 'idx', kind: 'i64' }] : [{ name: 'y', kind }],
@@ -85,12 +85,11 @@ function poolJob(gpu: GpuContext, x: Tensor, window: Window, k: PoolKind): GpuJo
         total: 'u32', OW: 'u32', OH: 'u32', H: 'u32', W: 'u32',
         KH: 'i32', KW: 'i32', sh: 'i32', sw: 'i32', dh: 'i32', dw: 'i32', ph: 'i32', pw: 'i32', eh: 'i32', ew: 'i32',
       },
-      workgroupSize: 64,
       header: mathHeader(main),
       main,
     }, idx ? [x, y, idx] : [x, y], {
       total: y.size, OW: w.grid[1], OH: w.grid[0], H: w.image[0], W: w.image[1], KH, KW, sh, sw, dh, dw, ph, pw, eh, ew,
-    }, grid1d(gpu, y.size, 64));
+    }, y.size);
     return idx ? [y, idx] : [y];
   };
 }

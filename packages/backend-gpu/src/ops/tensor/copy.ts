@@ -6,11 +6,9 @@
  */
 import type { Tensor } from '@onnx-ts/core';
 import type { GpuContext } from '../../context.js';
-import { grid1d, runShader, type ParamValues } from '../../program.js';
+import { runFlat, type ParamValues } from '../../program.js';
 import { bufferBytes, bytesPerElement, toStorage, type StorageKind } from '../../storage.js';
 import { gpuData, kindOf } from '../../tensors.js';
-
-const WORKGROUP = 64;
 
 export interface AffineCopy {
   dims: readonly number[];
@@ -59,14 +57,13 @@ export async function affineCopy(gpu: GpuContext, src: Tensor, dst: Tensor, walk
     dims: { array: 'u32', length: rank }, ss: { array: 'i32', length: rank }, ds: { array: 'i32', length: rank },
   } as const;
   const values: ParamValues = { n: count, sbase: c.srcBase, dbase: c.dstBase, dims: c.dims, ss: c.srcStrides, ds: c.dstStrides };
-  await runShader(gpu, {
+  await runFlat(gpu, {
     label: 'copy',
     inputs: [{ name: 'x', kind }],
     outputs: [{ name: 'y', kind }],
     params,
-    workgroupSize: WORKGROUP,
     main: lines.join('\n'),
-  }, [src, dst], values, grid1d(gpu, count, WORKGROUP));
+  }, [src, dst], values, count);
 }
 
 /** The 32-bit words one element of `value` (a one-element tensor) occupies in storage of `kind`. */
@@ -90,13 +87,12 @@ export async function fillTensor(gpu: GpuContext, t: Tensor, value: Tensor): Pro
   const window = Math.floor(gpu.limits.maxBindingBytes / 256) * 64;
   for (let start = 0; start < totalWords; start += window) {
     const words = Math.min(window, totalWords - start);
-    await runShader(gpu, {
+    await runFlat(gpu, {
       label: 'fill',
       inputs: [],
       outputs: [{ name: 'y', kind: 'u32' }],
       params: { n: 'u32', w0: 'u32', w1: 'u32' },
-      workgroupSize: WORKGROUP,
       main: '  if (gid >= P.n) { return; }\n  y[gid] = select(P.w0, P.w1, (gid & 1u) == 1u);',
-    }, [{ buffer, offset: start * 4, size: words * 4 }], { n: words, w0: pattern[0], w1: pattern[pattern.length - 1] }, grid1d(gpu, words, WORKGROUP));
+    }, [{ buffer, offset: start * 4, size: words * 4 }], { n: words, w0: pattern[0], w1: pattern[pattern.length - 1] }, words);
   }
 }

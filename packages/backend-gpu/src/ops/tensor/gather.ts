@@ -6,7 +6,7 @@
 import { Tensor, attr, shapeSize, stridesOf, type KernelSpec } from '@onnx-ts/core';
 import type { GpuContext } from '../../context.js';
 import { gpuKernel, type GpuJob } from '../../define.js';
-import { grid1d, runShader } from '../../program.js';
+import { runFlat } from '../../program.js';
 import { allocTensor, disposeTensor, kindOf, uploadTensor } from '../../tensors.js';
 import { axisIn, readInts, tensorAt } from '../args.js';
 import { GPU_STORABLE } from './metadata.js';
@@ -46,10 +46,10 @@ async function gatherPlan(gpu: GpuContext, x: Tensor, indices: Tensor, axisAttr:
   let j = (gid / P.inner) % P.count;
   let o = gid / (P.inner * P.count);
   ${copyElement(kind === 'i64', 'gid', '(o * P.axis_len + u32(ids[j])) * P.inner + i')}`;
-    await runShader(gpu, {
+    await runFlat(gpu, {
       label: 'Gather', inputs: [{ name: 'x', kind }, { name: 'ids', kind: 'i32' }], outputs: [{ name: 'y', kind }],
-      params: { total: 'u32', inner: 'u32', count: 'u32', axis_len: 'u32' }, workgroupSize: 64, main,
-    }, [x, ids, y], { total: y.size, inner, count: idx.length, axis_len: x.dims[axis] }, grid1d(gpu, y.size, 64));
+      params: { total: 'u32', inner: 'u32', count: 'u32', axis_len: 'u32' }, main,
+    }, [x, ids, y], { total: y.size, inner, count: idx.length, axis_len: x.dims[axis] }, y.size);
     disposeTensor(ids);
     return [y];
   };
@@ -73,11 +73,11 @@ async function gatherElementsPlan(gpu: GpuContext, x: Tensor, indices: Tensor, a
       lines.push(`  { let c = rest % P_dims(${d}u); rest = rest / P_dims(${d}u); src += ${coord} * P_strides(${d}u); }`);
     }
     lines.push(`  ${copyElement(kind === 'i64', 'gid', 'src')}`);
-    await runShader(gpu, {
+    await runFlat(gpu, {
       label: 'GatherElements', inputs: [{ name: 'x', kind }, { name: 'ids', kind: 'i32' }], outputs: [{ name: 'y', kind }],
       params: { total: 'u32', dims: { array: 'u32', length: rank }, strides: { array: 'u32', length: rank } },
-      workgroupSize: 64, main: lines.join('\n'),
-    }, [x, ids, y], { total: y.size, dims: indices.dims, strides: stridesOf(x.dims) }, grid1d(gpu, y.size, 64));
+      main: lines.join('\n'),
+    }, [x, ids, y], { total: y.size, dims: indices.dims, strides: stridesOf(x.dims) }, y.size);
     disposeTensor(ids);
     return [y];
   };
@@ -97,10 +97,10 @@ function triluPlan(gpu: GpuContext, x: Tensor, k: number, upper: boolean): GpuJo
   let j = i32(gid % P.cols);
   let i = i32((gid / P.cols) % P.rows);
   if (${keep}) { ${copyElement(kind === 'i64', 'gid', 'gid')} } else { ${zero} }`;
-    await runShader(gpu, {
+    await runFlat(gpu, {
       label: 'Trilu', inputs: [{ name: 'x', kind }], outputs: [{ name: 'y', kind }],
-      params: { total: 'u32', rows: 'u32', cols: 'u32', k: 'i32' }, workgroupSize: 64, main,
-    }, [x, y], { total: y.size, rows, cols, k: Math.max(-2147483648, Math.min(2147483647, k)) }, grid1d(gpu, y.size, 64));
+      params: { total: 'u32', rows: 'u32', cols: 'u32', k: 'i32' }, main,
+    }, [x, y], { total: y.size, rows, cols, k: Math.max(-2147483648, Math.min(2147483647, k)) }, y.size);
     return [y];
   };
 }
