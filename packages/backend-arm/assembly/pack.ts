@@ -77,10 +77,13 @@ function widen8(p: usize, signed: bool, zv: v128): v128 {
 
 /**
  * Left operand of the i8 GEMM: rows of k bytes as signed bytes a' = a - ca (ca = 128 for unsigned input, else 0),
- * rows of kPad bytes (zero beyond k), and each row's sum of a' into rowSum (int32).
+ * rows of kPad bytes (zero beyond k), and each row's sum of a' into rowSum (int32). Returns whether any a' is -128.
  */
-export function rowsI8(src: usize, rows: i32, k: i32, srcStride: i32, signed: bool, dst: usize, dstStride: i32, kPad: i32, rowSum: usize): void {
+export function rowsI8(src: usize, rows: i32, k: i32, srcStride: i32, signed: bool, dst: usize, dstStride: i32, kPad: i32, rowSum: usize): bool {
   const flip = signed ? i8x16.splat(0) : i8x16.splat(-128);
+  const lowest = i8x16.splat(-128);
+  let seen = i8x16.splat(0);
+  let any = false;
   for (let r = 0; r < rows; r++) {
     const s = src + <usize>r * srcStride;
     const d = dst + <usize>r * dstStride;
@@ -89,17 +92,20 @@ export function rowsI8(src: usize, rows: i32, k: i32, srcStride: i32, signed: bo
     for (; i + 16 <= k; i += 16) {
       const v = v128.xor(v128.load(s + i), flip);
       v128.store(d + i, v);
+      seen = v128.or(seen, i8x16.eq(v, lowest));
       acc = i32x4.add(acc, i32x4.extadd_pairwise_i16x8_s(i16x8.extadd_pairwise_i8x16_s(v)));
     }
     let sum = i32x4.extract_lane(acc, 0) + i32x4.extract_lane(acc, 1) + i32x4.extract_lane(acc, 2) + i32x4.extract_lane(acc, 3);
     for (; i < k; i++) {
       const v = signed ? <i32>load<i8>(s + i) : <i32>load<u8>(s + i) - 128;
       store<i8>(d + i, <i8>v);
+      if (v == -128) any = true;
       sum += v;
     }
     for (; i < kPad; i++) store<i8>(d + i, 0);
     store<i32>(rowSum + (<usize>r << 2), sum);
   }
+  return any || v128.any_true(seen);
 }
 
 /** How the right operand of the i8 GEMM holds its bytes (see packI8). */
@@ -107,41 +113,97 @@ const SPLIT_7_BIT = 0;
 const SIGNED = 1;
 
 /**
- * Right operand of the i8 GEMM: b' = b - cb[col] (cb int32 per column) in panels of 8 columns, a k-quad of a panel
+ * Right operand of the i8 GEMM: b' = b - cb (cb int32 per column) in panels of 8 columns, a k-quad of a panel
  * stored as [4 k of c0 … 4 k of c3] [4 k of c4 … c7]. In `mode` SPLIT_7_BIT, b' is 0..255 split into a low plane
- * (bits 0-6, always exact for the i8·i7 dot product) and a high plane (bit 7); in the other modes b' is one byte
- * (-128..127 or 0..255, as the engine's dot product reads it) in the low plane. Column sums of b' go to colSum.
- * Returns whether the high plane has any bit set (SPLIT_7_BIT), or whether any b' is -128 (SIGNED: some engines
- * sum pairs of products in 16 bits, where (-128)·(-128) twice overflows).
+ * (bits 0-6, always exact for the i8·i7 dot product) and a high plane (bit 7); in SIGNED mode b' is one byte
+ * (-128..127, for engines whose dot product reads it as a signed byte) in the low plane. Column sums of b' go to
+ * colSum. Returns whether the high plane has any bit set (SPLIT_7_BIT), or whether any b' is -128 (SIGNED).
  */
 export function packI8(src: usize, k: i32, n: i32, rowStride: i32, colStride: i32, signed: bool, cb: usize, mode: i32, lo: usize, hi: usize, kPad: i32, colSum: usize): bool {
   const panels = (n + 7) >> 3;
   const panelBytes = <usize>(kPad >> 2) * 32;
-  memory.fill(lo, 0, <usize>panels * panelBytes);
-  if (mode == SPLIT_7_BIT) memory.fill(hi, 0, <usize>panels * panelBytes);
-  let anyHigh = false;
-  for (let col = 0; col < n; col++) {
-    const base = <usize>(col >> 3) * panelBytes + <usize>(((col & 7) >> 2) << 4) + <usize>((col & 3) << 2);
-    const c = load<i32>(cb + (<usize>col << 2));
-    let sum = 0;
-    for (let kk = 0; kk < k; kk++) {
-      const v = byteAt(src + <usize>kk * rowStride + <usize>col * colStride, signed) - c;
-      const o = base + <usize>(kk >> 2) * 32 + <usize>(kk & 3);
-      if (mode == SPLIT_7_BIT) {
-        store<u8>(lo + o, <u8>(v & 127));
-        if (v > 127) {
-          store<u8>(hi + o, 1);
-          anyHigh = true;
-        }
-      } else {
-        store<u8>(lo + o, <u8>v);
-        if (mode == SIGNED && v == -128) anyHigh = true;
-      }
-      sum += v;
+  let flagged = false;
+  for (let j = 0; j < panels; j++) {
+    const c0 = j << 3;
+    const base = <usize>j * panelBytes;
+    if (c0 + 8 <= n && colStride == 1) {
+      flagged = packBytePanel(src + c0, k, rowStride, cb + (<usize>c0 << 2), mode, lo + base, hi + base, kPad, colSum + (<usize>c0 << 2)) || flagged;
+      continue;
     }
-    store<i32>(colSum + (<usize>col << 2), sum);
+    memory.fill(lo + base, 0, panelBytes);
+    if (mode == SPLIT_7_BIT) memory.fill(hi + base, 0, panelBytes);
+    for (let col = c0; col < min(c0 + 8, n); col++) {
+      const at = base + <usize>(((col & 7) >> 2) << 4) + <usize>((col & 3) << 2);
+      const c = load<i32>(cb + (<usize>col << 2));
+      let sum = 0;
+      for (let kk = 0; kk < k; kk++) {
+        const v = byteAt(src + <usize>kk * rowStride + <usize>col * colStride, signed) - c;
+        const o = at + <usize>(kk >> 2) * 32 + <usize>(kk & 3);
+        if (mode == SPLIT_7_BIT) {
+          store<u8>(lo + o, <u8>(v & 127));
+          if (v > 127) {
+            store<u8>(hi + o, 1);
+            flagged = true;
+          }
+        } else {
+          store<u8>(lo + o, <u8>v);
+          if (v == -128) flagged = true;
+        }
+        sum += v;
+      }
+      store<i32>(colSum + (<usize>col << 2), sum);
+    }
   }
-  return anyHigh;
+  return flagged;
+}
+
+/**
+ * One full panel (8 contiguous columns): four rows of 8 bytes are transposed into the quad layout with one shuffle
+ * per half. Every column shares its cb here (the callers' case), applied as a byte subtraction.
+ */
+function packBytePanel(src: usize, k: i32, rowStride: i32, cb: usize, mode: i32, dst: usize, high: usize, kPad: i32, colSum: usize): bool {
+  const shift = i8x16.splat(<i8>load<i32>(cb));
+  const lowest = i8x16.splat(-128);
+  let sum0 = i32x4.splat(0), sum1 = i32x4.splat(0);
+  // The flag packI8 returns: a -128 (SIGNED) or a set bit 7 (SPLIT_7_BIT).
+  let flag = i8x16.splat(0);
+  for (let kk = 0; kk < kPad; kk += 4) {
+    const row = src + <usize>kk * rowStride;
+    // Rows past k read as b = cb, so that b' = 0 there.
+    let v01 = kk < k ? v128.load64_zero(row) : shift;
+    v01 = kk + 1 < k ? v128.load64_lane(row + rowStride, v01, 1) : i64x2.replace_lane(v01, 1, i64x2.extract_lane(shift, 0));
+    let v23 = kk + 2 < k ? v128.load64_zero(row + 2 * rowStride) : shift;
+    v23 = kk + 3 < k ? v128.load64_lane(row + 3 * rowStride, v23, 1) : i64x2.replace_lane(v23, 1, i64x2.extract_lane(shift, 0));
+    v01 = i8x16.sub(v01, shift);
+    v23 = i8x16.sub(v23, shift);
+    const q0 = i8x16.shuffle(v01, v23, 0, 8, 16, 24, 1, 9, 17, 25, 2, 10, 18, 26, 3, 11, 19, 27);
+    const q1 = i8x16.shuffle(v01, v23, 4, 12, 20, 28, 5, 13, 21, 29, 6, 14, 22, 30, 7, 15, 23, 31);
+    const at = <usize>(kk >> 2) * 32;
+    if (mode == SPLIT_7_BIT) {
+      // b'' (0..255) as bits 0-6 and bit 7.
+      const bits = i8x16.splat(127);
+      v128.store(dst + at, v128.and(q0, bits));
+      v128.store(dst + at, v128.and(q1, bits), 16);
+      const h0 = i8x16.shr_u(q0, 7), h1 = i8x16.shr_u(q1, 7);
+      v128.store(high + at, h0);
+      v128.store(high + at, h1, 16);
+      flag = v128.or(flag, v128.or(h0, h1));
+    } else {
+      v128.store(dst + at, q0);
+      v128.store(dst + at, q1, 16);
+    }
+    if (mode == SIGNED) flag = v128.or(flag, v128.or(i8x16.eq(q0, lowest), i8x16.eq(q1, lowest)));
+    if (mode == SPLIT_7_BIT) {
+      sum0 = i32x4.add(sum0, i32x4.extadd_pairwise_i16x8_u(i16x8.extadd_pairwise_i8x16_u(q0)));
+      sum1 = i32x4.add(sum1, i32x4.extadd_pairwise_i16x8_u(i16x8.extadd_pairwise_i8x16_u(q1)));
+    } else {
+      sum0 = i32x4.add(sum0, i32x4.extadd_pairwise_i16x8_s(i16x8.extadd_pairwise_i8x16_s(q0)));
+      sum1 = i32x4.add(sum1, i32x4.extadd_pairwise_i16x8_s(i16x8.extadd_pairwise_i8x16_s(q1)));
+    }
+  }
+  v128.store(colSum, sum0);
+  v128.store(colSum, sum1, 16);
+  return v128.any_true(flag);
 }
 
 /**

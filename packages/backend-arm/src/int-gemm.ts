@@ -23,9 +23,19 @@ export interface LeftOperand extends Packed {
   k: number;
   kPad: number;
   at: number;
-  /** Relaxed build: sum of each row's shifted values, and ca - za per row. */
+  /** Relaxed build: sum of each row's shifted values, ca - za per row, and whether any shifted value is -128. */
   rowSum: number;
   rowShift: number;
+  hasMin: boolean;
+}
+
+/** One packing of the right operand: its plane(s) and, for the relaxed build, column sums and cb - zb per column. */
+export interface RightPlanes {
+  at: number;
+  /** Plane of bit 7 (two-pass form; 0 when absent or when every value fits 7 bits). */
+  high: number;
+  colSum: number;
+  colShift: number;
 }
 
 /** Panels of the right operand, ready for the GEMM. */
@@ -34,23 +44,26 @@ export interface RightOperand extends Packed {
   panels: number;
   k: number;
   kPad: number;
-  at: number;
-  /** Relaxed build: plane of bit 7 ('split' mode, absent when every value fits 7 bits), column sums, cb - zb per column. */
-  high: number;
-  colSum: number;
-  colShift: number;
+  main: RightPlanes;
+  /** 'signed' mode: whether `main` holds a -128, and then the two-pass form for a left operand that holds one too. */
+  hasMin: boolean;
+  split?: RightPlanes;
 }
 
 export type Alloc = (bytes: number) => number;
 
 /**
- * How the relaxed-SIMD build feeds the right operand to i32x4.relaxed_dot_i8x16_i7x16_add_s, whose result is
- * exact for any second operand only when its bytes are 7-bit: 'split' does two passes (bits 0-6, then bit 7);
- * 'signed' and 'unsigned' give whole bytes to engines whose dot product reads them as signed (ARM's SDOT) or
- * unsigned bytes without saturating — which the runtime's self-test establishes before using them.
+ * How the relaxed-SIMD build feeds the right operand to i32x4.relaxed_dot_i8x16_i7x16_add_s, whose result the spec
+ * fixes only when the second operand's bytes are 7-bit:
+ * - 'split': two passes, bits 0-6 then bit 7 (exact everywhere);
+ * - 'signed': one pass of whole signed bytes, for engines whose dot product reads them as signed (ARM: SDOT, or
+ *   signed multiplies summed in pairs of 16 bits). A pair sum overflows 16 bits only for (-128)·(-128) twice, so a
+ *   product whose two operands both hold -128 takes the two-pass form instead (V8's baseline and optimizing tiers
+ *   differ there on arm64).
+ * The runtime's self-test establishes the mode before it is used.
  */
-export type DotMode = 'split' | 'signed' | 'unsigned';
-const DOT_MODES: Record<DotMode, number> = { split: 0, signed: 1, unsigned: 2 };
+export type DotMode = 'split' | 'signed';
+const PACK_MODES: Record<DotMode, number> = { split: 0, signed: 1 };
 
 const roundUp = (v: number, m: number): number => Math.ceil(v / m) * m;
 
@@ -78,58 +91,56 @@ export function packLeft(rt: Runtime, src: ByteMatrix, zeroPoints: Int32Array, a
     const at = alloc(paddedRows * kPad * 2);
     rt.view(Int16Array, at, paddedRows * kPad).fill(0);
     e.rowsI16(src.at, src.rows, k, src.rowStride, signed, int32Block(rt, (b) => scratch.alloc(b), zeroPoints), at, kPad * 2, kPad);
-    return { blocks: [], rows: src.rows, paddedRows, k, kPad, at, rowSum: 0, rowShift: 0 };
+    return { blocks: [], rows: src.rows, paddedRows, k, kPad, at, rowSum: 0, rowShift: 0, hasMin: false };
   }
   const at = alloc(paddedRows * kPad);
   rt.view(Uint8Array, at, paddedRows * kPad).fill(0);
   const rowSum = alloc(paddedRows * 4);
   rt.view(Int32Array, rowSum, paddedRows).fill(0);
-  e.rowsI8(src.at, src.rows, k, src.rowStride, signed, at, kPad, kPad, rowSum);
+  const hasMin = e.rowsI8(src.at, src.rows, k, src.rowStride, signed, at, kPad, kPad, rowSum) !== 0;
   // a - za = a' + (ca - za) with a' = a - ca, ca = 128 for unsigned bytes.
   const ca = src.signed ? 0 : 128;
   const shifts = new Int32Array(paddedRows);
   for (let r = 0; r < src.rows; r++) shifts[r] = ca - zeroPoints[r];
-  return { blocks: [], rows: src.rows, paddedRows, k, kPad, at, rowSum, rowShift: int32Block(rt, alloc, shifts) };
+  return { blocks: [], rows: src.rows, paddedRows, k, kPad, at, rowSum, rowShift: int32Block(rt, alloc, shifts), hasMin };
 }
 
-/** Packs the columns of `src` minus their zero points (one per column) into panels of 8. */
-export function packRight(rt: Runtime, src: ByteMatrix, zeroPoints: Int32Array, alloc: Alloc, scratch: Scratch): RightOperand {
+/**
+ * Packs the columns of `src` minus their zero points (one per column) into panels of 8. `leftHasMin` tells
+ * whether the left operand it will meet holds a -128 (undefined: not known yet, as for a cached weight).
+ */
+export function packRight(rt: Runtime, src: ByteMatrix, zeroPoints: Int32Array, alloc: Alloc, scratch: Scratch, leftHasMin?: boolean): RightOperand {
   const k = src.rows;
   const kPad = roundUp(Math.max(k, 1), depthPadding(rt));
   const panels = Math.ceil(src.cols / 8);
   const e = rt.exports;
   const signed = src.signed ? 1 : 0;
+  const shape = { blocks: [], cols: src.cols, panels, k, kPad };
   if (!rt.relaxed) {
     const at = alloc(panels * (kPad / 2) * 32);
     e.packI16(src.at, k, src.cols, src.rowStride, src.colStride, signed, int32Block(rt, (b) => scratch.alloc(b), zeroPoints), at, kPad);
-    return { blocks: [], cols: src.cols, panels, k, kPad, at, high: 0, colSum: 0, colShift: 0 };
+    return { ...shape, main: { at, high: 0, colSum: 0, colShift: 0 }, hasMin: false };
   }
   const planeBytes = panels * (kPad / 4) * 32;
-  const colSum = alloc(panels * 8 * 4);
-  rt.view(Int32Array, colSum, panels * 8).fill(0);
-  const pack = (mode: DotMode, high: number): { cb: number; flagged: boolean; at: number } => {
-    // b' = b - cb: 0..255 (cb = -128 for signed bytes, 0 for unsigned) unless the engine's dot product reads b'
-    // as a signed byte (cb = 0 for signed, 128 for unsigned).
+  const pack = (mode: DotMode): { planes: RightPlanes; flagged: boolean } => {
+    // b' = b - cb: a signed byte (cb = 0 for signed, 128 for unsigned bytes), or 0..255 split in two planes
+    // (cb = -128 for signed, 0 for unsigned bytes).
     const cb = mode === 'signed' ? (src.signed ? 0 : 128) : src.signed ? -128 : 0;
-    const cbs = int32Block(rt, (b) => scratch.alloc(b), new Int32Array(src.cols).fill(cb));
     const at = alloc(planeBytes);
-    const flagged = e.packI8(src.at, k, src.cols, src.rowStride, src.colStride, signed, cbs, DOT_MODES[mode], at, high, kPad, colSum) !== 0;
-    return { cb, flagged, at };
+    const high = mode === 'split' ? alloc(planeBytes) : 0;
+    const colSum = alloc(panels * 8 * 4);
+    rt.view(Int32Array, colSum, panels * 8).fill(0);
+    const cbs = int32Block(rt, (b) => scratch.alloc(b), new Int32Array(src.cols).fill(cb));
+    const flagged = e.packI8(src.at, k, src.cols, src.rowStride, src.colStride, signed, cbs, PACK_MODES[mode], at, high, kPad, colSum) !== 0;
+    const shifts = new Int32Array(panels * 8);
+    for (let c = 0; c < src.cols; c++) shifts[c] = cb - zeroPoints[c];
+    const planes = { at, high: mode === 'split' && flagged ? high : 0, colSum, colShift: int32Block(rt, alloc, shifts) };
+    return { planes, flagged };
   };
-  let packed: { cb: number; flagged: boolean; at: number };
-  let high = 0;
-  if (rt.dotMode === 'signed') {
-    packed = pack('signed', 0);
-    // A -128 in B needs the two-pass form (see packI8).
-    if (packed.flagged) packed = pack('split', (high = alloc(planeBytes)));
-  } else {
-    if (rt.dotMode === 'split') high = alloc(planeBytes);
-    packed = pack(rt.dotMode, high);
-  }
-  const usesHigh = high !== 0 && packed.flagged;
-  const shifts = new Int32Array(panels * 8);
-  for (let c = 0; c < src.cols; c++) shifts[c] = packed.cb - zeroPoints[c];
-  return { blocks: [], cols: src.cols, panels, k, kPad, at: packed.at, high: usesHigh ? high : 0, colSum, colShift: int32Block(rt, alloc, shifts) };
+  if (rt.dotMode === 'split') return { ...shape, main: pack('split').planes, hasMin: false };
+  const { planes, flagged } = pack('signed');
+  const split = flagged && leftHasMin !== false ? pack('split').planes : undefined;
+  return { ...shape, main: planes, hasMin: flagged, split };
 }
 
 /** int32 accumulators in scratch: rows of `ldc` bytes, `left.rows` × `right.cols` of them meaningful. */
@@ -151,11 +162,13 @@ export function multiply(rt: Runtime, left: LeftOperand, right: RightOperand, sc
   const e = rt.exports;
   const ncPanels = nc / 8;
   if (!rt.relaxed) {
-    e.gemmI16(left.at, left.kPad * 2, right.at, left.kPad, at, ldc, left.paddedRows, right.panels, kc, ncPanels);
+    e.gemmI16(left.at, left.kPad * 2, right.main.at, left.kPad, at, ldc, left.paddedRows, right.panels, kc, ncPanels);
   } else {
-    e.gemmI8(left.at, left.kPad, right.at, left.kPad, at, ldc, left.paddedRows, right.panels, kc, ncPanels, 0, 0);
-    if (right.high) e.gemmI8(left.at, left.kPad, right.high, left.kPad, at, ldc, left.paddedRows, right.panels, kc, ncPanels, 7, 1);
-    e.addCorrections(at, ldc, left.rows, right.cols, left.rowSum, left.rowShift, right.colSum, right.colShift, left.k);
+    const planes = left.hasMin && right.hasMin ? right.split : right.main;
+    if (!planes) throw new Error('backend-arm: a right operand holding -128 was packed without its two-pass form');
+    e.gemmI8(left.at, left.kPad, planes.at, left.kPad, at, ldc, left.paddedRows, right.panels, kc, ncPanels, 0, 0);
+    if (planes.high) e.gemmI8(left.at, left.kPad, planes.high, left.kPad, at, ldc, left.paddedRows, right.panels, kc, ncPanels, 7, 1);
+    e.addCorrections(at, ldc, left.rows, right.cols, left.rowSum, left.rowShift, planes.colSum, planes.colShift, left.k);
   }
   return { at, ldc, rows: left.rows, cols: right.cols };
 }

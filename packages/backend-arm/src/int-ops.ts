@@ -87,7 +87,7 @@ export function integerConv(rt: Runtime, scratch: Scratch, ops: ConvOperands, g:
             e.im2col(image, g.h, g.w, offsets, depth, g.sh, g.sw, g.padTop, g.padLeft, g.ow, p0, count, pad, columns, count);
             rowStride = count;
           }
-          const right = packRight(rt, { at: columns, signed: signedX, rows: depth, cols: count, rowStride, colStride: 1 }, columnZeros, (b) => block.alloc(b), block);
+          const right = packRight(rt, { at: columns, signed: signedX, rows: depth, cols: count, rowStride, colStride: 1 }, columnZeros, (b) => block.alloc(b), block, lefts[gi].hasMin);
           epilogue({ acc: multiply(rt, lefts[gi], right, block), image: n, channel0: gi * groupOut, p0 });
         });
       }
@@ -145,19 +145,19 @@ export function integerMatmul(rt: Runtime, scratch: Scratch, ops: MatmulOperands
   const rowZeros = expandZeroPoints(ops.aZeros, s.m);
   const colZeros = expandZeroPoints(ops.bZeros, s.n);
   const matrixBytes = s.k * s.n;
-  const packB = (batch: number, alloc: (bytes: number) => number, temp: Scratch): RightOperand => {
+  const packB = (batch: number, alloc: (bytes: number) => number, temp: Scratch, leftHasMin?: boolean): RightOperand => {
     const at = temp.put(bData.subarray(batch * matrixBytes, (batch + 1) * matrixBytes));
     const layout = ops.bTransposed ? { rowStride: 1, colStride: s.k } : { rowStride: s.n, colStride: 1 };
-    return packRight(rt, { at, signed: signedB, rows: s.k, cols: s.n, ...layout }, colZeros, alloc, temp);
+    return packRight(rt, { at, signed: signedB, rows: s.k, cols: s.n, ...layout }, colZeros, alloc, temp, leftHasMin);
   };
   const shared = s.batches === 1
     ? rt.packed(ops.b, `matmul:${rt.build}:${ops.bTransposed ? 't' : 'n'}:${zeroPointKey(colZeros)}`, scratch, (alloc) => rt.withScratch((temp) => packB(0, alloc, temp)))
     : undefined;
   for (let batch = 0; batch < s.batches; batch++) {
     rt.withScratch((block) => {
-      const right = shared ?? packB(batch, (bytes) => block.alloc(bytes), block);
       const aAt = block.put(ops.a.subarray(batch * s.m * s.k, (batch + 1) * s.m * s.k));
       const left = packLeft(rt, { at: aAt, signed: signedA, rows: s.m, cols: s.k, rowStride: s.k, colStride: 1 }, rowZeros, (bytes) => block.alloc(bytes), block);
+      const right = shared ?? packB(batch, (bytes) => block.alloc(bytes), block, left.hasMin);
       epilogue(multiply(rt, left, right, block), batch);
     });
   }

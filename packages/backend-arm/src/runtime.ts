@@ -17,7 +17,7 @@ export interface KernelExports {
   addCorrections(c: number, ldc: number, m: number, n: number, rowSum: number, da: number, colSum: number, db: number, k: number): void;
   rowsI16(src: number, rows: number, k: number, srcStride: number, signed: number, zp: number, dst: number, dstStride: number, kPad: number): void;
   packI16(src: number, k: number, n: number, rowStride: number, colStride: number, signed: number, zp: number, dst: number, kPad: number): void;
-  rowsI8(src: number, rows: number, k: number, srcStride: number, signed: number, dst: number, dstStride: number, kPad: number, rowSum: number): void;
+  rowsI8(src: number, rows: number, k: number, srcStride: number, signed: number, dst: number, dstStride: number, kPad: number, rowSum: number): number;
   packI8(src: number, k: number, n: number, rowStride: number, colStride: number, signed: number, cb: number, mode: number, lo: number, hi: number, kPad: number, colSum: number): number;
   im2col(x: number, h: number, w: number, offsets: number, kTotal: number, sh: number, sw: number, pt: number, pl: number, ow: number, p0: number, count: number, pad: number, dst: number, dstStride: number): void;
   requantize(c: number, ldc: number, m: number, n: number, bias: number, biasMode: number, mult: number, multMode: number, zp: number, lo: number, hi: number, out: number, outStride: number): void;
@@ -317,11 +317,17 @@ export function gemmSelfTest(rt: Runtime): boolean {
   const depth = 8;
   const everyA = Int8Array.from({ length: 256 * depth }, (_, i) => (i >> 3) - 128);
   const unsignedB = Uint8Array.from({ length: depth * 256 }, (_, i) => i & 255);
-  // -127..127: a -128 in B is packed in two passes whatever the mode (see packRight).
-  const signedB = Int8Array.from({ length: depth * 255 }, (_, i) => (i % 255) - 127);
+  const signedB = Int8Array.from({ length: depth * 256 }, (_, i) => (i & 255) - 128);
   const noZeros = new Int32Array(256);
   if (!productIsExact(rt, everyA, 0, unsignedB, noZeros, 256, depth, 256)) return false;
-  if (!productIsExact(rt, everyA, 0, signedB, noZeros, 256, depth, 255)) return false;
+  if (!productIsExact(rt, everyA, 0, signedB, noZeros, 256, depth, 256)) return false;
+  // Operands without -128 on one side or the other, so that 'signed' runs its one-pass form.
+  const signedB7 = Int8Array.from({ length: depth * 255 }, (_, i) => (i % 255) - 127);
+  const unsignedB7 = Uint8Array.from({ length: depth * 255 }, (_, i) => (i % 255) + 1);
+  const a7 = Int8Array.from({ length: 255 * depth }, (_, i) => (i >> 3) - 127);
+  if (!productIsExact(rt, everyA, 0, signedB7, noZeros, 256, depth, 255)) return false;
+  if (!productIsExact(rt, everyA, 0, unsignedB7, noZeros, 256, depth, 255)) return false;
+  if (!productIsExact(rt, a7, 0, signedB, noZeros, 255, depth, 256)) return false;
   const [m, k, n] = [5, 37, 19];
   const a = Uint8Array.from({ length: m * k }, (_, i) => (i * 97 + 13) % 256);
   const b = Int8Array.from({ length: k * n }, (_, i) => ((i * 61 + 7) % 256) - 128);
@@ -347,12 +353,13 @@ export function runtime(): Runtime {
   if (want !== false && supported) {
     const relaxed = new Runtime('relaxed-simd');
     // Whole bytes (one pass) where the engine's dot product reads them exactly, else two 7-bit passes.
-    const mode = (['signed', 'unsigned', 'split'] as const).find((m) => {
+    const mode = (['signed', 'split'] as const).find((m) => {
       relaxed.dotMode = m;
       return gemmSelfTest(relaxed);
     });
     relaxedRejected = mode === undefined;
-    if (!relaxedRejected) return (active = relaxed);
+    // Two 7-bit passes are slower than the SIMD build's i16 dot products: 'auto' then takes the SIMD build.
+    if (mode !== undefined && (mode !== 'split' || want === true)) return (active = relaxed);
     if (want === true) throw new Error('backend-arm: relaxedSimd: true, but this engine computes the relaxed-SIMD dot products wrongly (self-test failed)');
   }
   active = new Runtime('simd');

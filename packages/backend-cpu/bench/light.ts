@@ -67,7 +67,7 @@ const median = (xs: number[]): number => {
 };
 
 /** Milliseconds per C[n×n] = A·B through the packed GEMM job (A packed once, B packed per call as in MatMul). */
-function timeGemm(n: number, threads: number): number {
+function timeGemm(n: number): number {
   return withScratch((scratch) => {
     const rt = wasmRuntime();
     const a = scratch.alloc(n * n * 4);
@@ -92,7 +92,6 @@ function timeGemm(n: number, threads: number): number {
       for (let i = 0; i < reps; i++) once();
       times.push((performance.now() - t0) / reps);
     }
-    void threads;
     return Math.min(...times);
   });
 }
@@ -148,7 +147,7 @@ async function main(): Promise<void> {
       const row = [`${n}`];
       for (const t of o.cpuThreads) {
         await configure({ threads: t });
-        const ms = timeGemm(n, t);
+        const ms = timeGemm(n);
         row.push(`${ms.toFixed(2)} ms, ${((2 * n ** 3) / ms / 1e6).toFixed(1)} GFLOP/s`);
       }
       rows.push(row);

@@ -1,7 +1,8 @@
 /**
  * `pnpm --filter @onnx-ts/optimizer bench [--models REGEX] [--runs N]`: for each light model of the ONNX test data,
  * node counts and median cpu-ref latency of the model as loaded, optimized (extended), and optimized with the
- * com.onnx-ts fused ops; the three are timed alternately in one process. Prints a Markdown table.
+ * com.onnx-ts fused ops; the three are timed alternately in one process, with a garbage collection before each run
+ * (the script runs node with --expose-gc). Prints a Markdown table.
  */
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -16,6 +17,8 @@ if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs ${values.runs}:
 const filter = values.models ? new RegExp(values.models) : undefined;
 const cases = discoverCases(join(findDataRoot(values.data), 'light')).filter((c) => !filter || filter.test(c.name));
 if (!cases.length) throw new Error(`no light models${filter ? ` matching ${filter}` : ''}`);
+
+const collectGarbage = (globalThis as { gc?: () => void }).gc;
 
 const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
@@ -48,6 +51,8 @@ for (const c of cases) {
   }
   for (let r = 0; r < runs; r++) {
     for (const [i, s] of sessions.entries()) {
+      // Collect the previous run's garbage first, so one variant's allocations are not paid for by the next.
+      collectGarbage?.();
       const t0 = performance.now();
       await s.run(feeds);
       times[i].push(performance.now() - t0);

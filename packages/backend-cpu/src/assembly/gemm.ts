@@ -110,6 +110,14 @@ function partialTile(a: usize, b: usize, kc: i32, c: usize, ldcBytes: usize, ep:
   plain.last = false;
   plain.bias = 0;
   tile6x8(a, b, kc, tmp, NR * 4, plain, 0);
+  if (cols == NR) {
+    // Only rows are missing (the last panel of M): whole rows through the vector epilogue.
+    for (let r = 0; r < rows; r++) {
+      const trow = tmp + <usize>(r * NR * 4);
+      finishRow(c + <usize>r * ldcBytes, v128.load(trow), v128.load(trow, 16), ep, row0 + r);
+    }
+    return;
+  }
   for (let r = 0; r < rows; r++) {
     const crow = c + <usize>r * ldcBytes;
     const trow = tmp + <usize>(r * NR * 4);

@@ -45,9 +45,8 @@ const WEB_WORKER = `${WORKER_BODY}
 self.onmessage = (e) => start({ ...e.data, ready: () => self.postMessage('ready') });
 `;
 
-interface WorkerHandle {
-  terminate(): unknown;
-}
+/** A started worker (worker_threads or Web Worker); kept so the pool knows how many it has. */
+type WorkerHandle = object;
 
 const isNode = typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node === 'string';
 
@@ -139,11 +138,4 @@ export function runJob(name: JobExport, job: number, parts: number): void {
     // Node's main thread may block; a browser's main thread may not, so it keeps spinning there.
     if (++spins > 2000 && isNode) Atomics.wait(control, FINISHED, finished, 1);
   }
-}
-
-/** Stops the workers (tests and shutdown); the next setThreads starts new ones. */
-export async function stopWorkers(): Promise<void> {
-  const old = workers;
-  workers = [];
-  await Promise.all(old.map((w) => w.terminate()));
 }
