@@ -9,6 +9,7 @@
  *   pnpm --filter @onnx-ts/backend-arm bench [--runs 10] [--warmup 2] [--threads 1] [--models transformer,squeezenet]
  */
 import { InferenceSession, Tensor, decodeModel, saveModel, type Model } from '@onnx-ts/core';
+import { findDataRoot } from '@onnx-ts/conformance';
 import { quantize, randomSamples } from '@onnx-ts/optimizer';
 import { existsSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -55,12 +56,8 @@ interface Case {
 }
 
 function lightModel(options: Options, name: string): Model | undefined {
-  const roots = [options.data, process.env.ONNX_TEST_DATA ?? '', join(process.cwd(), '../../../shared/onnx-backend-test-data'), '/work/shared/onnx-backend-test-data'];
-  for (const root of roots.filter(Boolean)) {
-    const path = join(root, 'light', `light_${name}.onnx`);
-    if (existsSync(path)) return decodeModel(readFileSync(path));
-  }
-  return undefined;
+  const path = join(findDataRoot(options.data || undefined), 'light', `light_${name}.onnx`);
+  return existsSync(path) ? decodeModel(readFileSync(path)) : undefined;
 }
 
 async function buildCase(options: Options, name: string): Promise<Case | undefined> {
@@ -77,7 +74,7 @@ async function buildCase(options: Options, name: string): Promise<Case | undefin
   }
   const float = lightModel(options, name);
   if (!float) {
-    console.warn(`bench: light_${name}.onnx not found (set --data or ONNX_TEST_DATA); skipped`);
+    console.warn(`bench: light_${name}.onnx not found under the test data (--data or ONNX_TEST_DATA); skipped`);
     return undefined;
   }
   const samples = randomSamples(float, 2, 1) as Feeds[];
@@ -102,6 +99,7 @@ interface OrtModule {
 async function ortWeb(model: Model, feeds: Feeds, threads: number): Promise<Runner> {
   const ort = (await import('onnxruntime-web')) as unknown as OrtModule;
   ort.env.wasm.numThreads = threads;
+  ort.env.logLevel = 'error';
   const session = await ort.InferenceSession.create(saveModel(model), { executionProviders: ['wasm'], graphOptimizationLevel: 'all' });
   const ortFeeds = Object.fromEntries(Object.entries(feeds).map(([k, t]) => [k, new ort.Tensor(t.type, t.data, t.dims)]));
   return async () => (await session.run(ortFeeds))[session.outputNames[0]].data as Float32Array;

@@ -47,9 +47,12 @@ export function kernelInfo(): {
   };
 }
 
+/** Preferred over 'cpu' by default only on ARM hosts; elsewhere it runs when asked for by name. */
+const onArmHost = typeof process !== 'undefined' && process.arch === 'arm64';
+
 const arm: Backend = {
   name: backendName,
-  priority: 20,
+  priority: onArmHost ? 25 : 5,
   isAvailable: () => typeof WebAssembly === 'object' && typeof WebAssembly.validate === 'function' && cpu.isAvailable() === true,
   async init(options: BackendSessionOptions) {
     runtime();

@@ -7,7 +7,9 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { InferenceSession, Tensor, decodeModel, float16ToNumber, type Model } from '@onnx-ts/core';
 import { convertToFloat16, quantize, quantizeWeightsInt4, randomSamples } from '@onnx-ts/optimizer';
+import { findDataRoot } from '@onnx-ts/conformance';
 import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fastPathCounts } from '../src/index.js';
 import { buildEncoder, encoderInput, type EncoderShape } from '../bench/transformer.js';
 import { runOn } from './helpers.js';
@@ -64,12 +66,23 @@ test('transformer encoder, float16', async () => {
   assert.ok(diff <= 1e-2 * scale, `max difference ${diff} (output scale ${scale})`);
 });
 
-const squeezenet = ['../../../shared/onnx-backend-test-data', '/work/shared/onnx-backend-test-data']
-  .map((root) => `${root}/light/light_squeezenet.onnx`)
-  .find((path) => existsSync(path));
+/** light SqueezeNet of the ONNX test data (found as the conformance runner finds it), if present. */
+function lightSqueezenet(): string | undefined {
+  try {
+    const path = join(findDataRoot(), 'light', 'light_squeezenet.onnx');
+    return existsSync(path) ? path : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const squeezenet = lightSqueezenet();
 
 test('light SqueezeNet, static QDQ int8: integer Convs, every Conv output as the reference', async () => {
-  if (!squeezenet) return;
+  if (!squeezenet) {
+    console.log('  skipped: no light models in the ONNX test data (set ONNX_TEST_DATA)');
+    return;
+  }
   const model = decodeModel(readFileSync(squeezenet));
   const samples = randomSamples(model, 1, 1) as Record<string, Tensor>[];
   const { model: int8 } = await quantize(model, { mode: 'static', perChannel: true, samples });

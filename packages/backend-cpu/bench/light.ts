@@ -2,7 +2,8 @@
  * Benchmark of the 'cpu' backend: GEMM GFLOP/s on square matrices, then per light model of the ONNX test data (input
  * arange(n)/n) the median latency of 'cpu' on 1 thread and on more, beside onnxruntime-web (wasm) and
  * onnxruntime-node on `--threads` threads, timed alternately (one run of each engine per round) in one process.
- * Prints Markdown tables.
+ * Besides wall time it records the process CPU time of each run: for single-threaded engines that is their work, which
+ * stays comparable on a machine busy with other processes. Prints Markdown tables.
  *
  *   pnpm --filter @onnx-ts/backend-cpu bench [--runs 5] [--warmup 2] [--threads 1] [--cpu-threads 1,2]
  *     [--models regex] [--data dir] [--no-ort] [--no-gemm]
@@ -181,27 +182,35 @@ async function main(): Promise<void> {
       engines.push(await ortEngine(`ort-node ${o.threads}t`, 'onnxruntime-node', bytes, input, info.name, o.threads));
     }
     const times = new Map<Engine, number[]>(engines.map((e) => [e, []]));
+    const cpuTimes = new Map<Engine, number[]>(engines.map((e) => [e, []]));
     const errors = new Map<Engine, number>();
     for (const e of engines) for (let i = 0; i < o.warmup; i++) errors.set(e, maxRelativeError(await e.run(), expected));
     for (let r = 0; r < o.runs; r++) {
       for (const e of engines) {
+        const c0 = process.cpuUsage();
         const t0 = performance.now();
         await e.run();
         times.get(e)!.push(performance.now() - t0);
+        const c = process.cpuUsage(c0);
+        cpuTimes.get(e)!.push((c.user + c.system) / 1000);
       }
     }
     const med = engines.map((e) => median(times.get(e)!));
     const row = [name, ...med.map((m) => m.toFixed(1))];
     const single = med[0];
     if (o.cpuThreads.length > 1) row.push(`${(single / med[1]).toFixed(2)}×`);
-    if (o.ort) row.push(`${(med[0] / med[o.cpuThreads.length]).toFixed(2)}`);
+    if (o.ort) {
+      const ortWeb = engines[o.cpuThreads.length];
+      const cpuMs = [median(cpuTimes.get(engines[0])!), median(cpuTimes.get(ortWeb)!)];
+      row.push(`${(med[0] / med[o.cpuThreads.length]).toFixed(2)}`, cpuMs[0].toFixed(1), cpuMs[1].toFixed(1), (cpuMs[0] / cpuMs[1]).toFixed(2));
+    }
     row.push(errors.get(engines[0])!.toExponential(1));
     rows.push(row);
   }
   const headers = ['model', ...o.cpuThreads.map((t) => `cpu ${t}t ms`)];
   if (o.ort) headers.push(`ort-web ${o.threads}t ms`, `ort-node ${o.threads}t ms`);
   if (o.cpuThreads.length > 1) headers.push(`speed-up ${o.cpuThreads[1]}t/${o.cpuThreads[0]}t`);
-  if (o.ort) headers.push(`cpu ${o.cpuThreads[0]}t / ort-web`);
+  if (o.ort) headers.push(`cpu ${o.cpuThreads[0]}t / ort-web`, `cpu ${o.cpuThreads[0]}t CPU ms`, `ort-web ${o.threads}t CPU ms`, 'CPU-time ratio');
   headers.push('max rel. error');
   printTable(headers, rows);
   process.exit(0);

@@ -34,7 +34,7 @@ function threadsFromEnvironment(): number | undefined {
 
 const cpu: Backend = {
   name: backendName,
-  priority: 10,
+  priority: 20,
   isAvailable: () => typeof WebAssembly === 'object' && typeof WebAssembly.Module === 'function',
   async init(options?: BackendSessionOptions) {
     wasmRuntime();

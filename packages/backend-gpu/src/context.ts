@@ -95,6 +95,8 @@ export class GpuContext {
   private destroyed = false;
   /** Buffers created and not destroyed, for release() and the tests. */
   private readonly live = new Set<GPUBuffer>();
+  /** Buffers to destroy after the next submit. */
+  private readonly doomed: GPUBuffer[] = [];
 
   private constructor(
     /** Kept so the GPU instance lives as long as its device. */
@@ -182,9 +184,14 @@ export class GpuContext {
     this.freeBytes += buffer.size;
   }
 
+  /**
+   * Destroys a buffer once the work recorded so far is submitted (WebGPU lets submitted work finish with a
+   * destroyed buffer, but not a submit that uses one).
+   */
   private destroyBuffer(buffer: GPUBuffer): void {
     this.live.delete(buffer);
-    buffer.destroy();
+    if (this.encoder) this.doomed.push(buffer);
+    else buffer.destroy();
   }
 
   /** Buffers created and not yet destroyed, and the bytes of those waiting in the pool. */
@@ -376,6 +383,7 @@ export class GpuContext {
     }
     this.device.queue.submit([this.encoder.finish()]);
     this.encoder = undefined;
+    for (const b of this.doomed.splice(0)) b.destroy();
     this.dispatches = 0;
     this.chunkIndex = 0;
     this.chunkOffset = 0;

@@ -46,7 +46,8 @@ export interface GpuBackend extends Backend {
 export const gpuBackend: GpuBackend = {
   name: 'gpu',
   aliases: ['webgpu'],
-  priority: 10,
+  // Below 'cpu': a software adapter is slower than WebAssembly, so sessions use the GPU when they name it.
+  priority: 15,
   async isAvailable() {
     try {
       await gpuContext();

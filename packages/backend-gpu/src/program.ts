@@ -5,7 +5,7 @@
  */
 import type { DType, Tensor } from '@onnx-ts/core';
 import type { BindingKind, BufferBinding, GpuContext } from './context.js';
-import { bindingOf, kindOf } from './tensors.js';
+import { bindingOf } from './tensors.js';
 import type { StorageKind } from './storage.js';
 
 export type ScalarType = 'u32' | 'i32' | 'f32';
@@ -206,9 +206,4 @@ export function store(type: DType, kind: StorageKind, name: string, index: strin
 /** The WGSL type kernels compute `kind` in. */
 export function computeType(kind: StorageKind): ScalarType {
   return kind === 'f16' || kind === 'f32' ? 'f32' : kind === 'u32' ? 'u32' : 'i32';
-}
-
-/** Buffer declarations for tensors, named in order. */
-export function decls(context: GpuContext, named: Record<string, Tensor>): BufferDecl[] {
-  return Object.entries(named).map(([name, t]) => ({ name, kind: kindOf(t, context) }));
 }

@@ -64,8 +64,3 @@ export function fromStorage(type: DType, kind: StorageKind, bytes: ArrayBuffer, 
     default: return view;
   }
 }
-
-/** The WGSL type a kernel computes a float storage kind in (f16 loads widen to f32 so sums keep their precision). */
-export function wgslStorageType(kind: StorageKind): string {
-  return kind === 'i64' ? 'i32' : kind;
-}

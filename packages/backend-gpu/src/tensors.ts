@@ -35,10 +35,6 @@ export class GpuData {
     if (shared) shared.refs++;
   }
 
-  get hasBuffer(): boolean {
-    return this.shared !== undefined;
-  }
-
   /** The buffer, uploading the CPU data first if this tensor has none yet. */
   buffer(context: GpuContext, type: DType): GPUBuffer {
     if (this.released) throw new Error('gpu: a disposed tensor was used');

@@ -3,7 +3,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Tensor, numberToFloat16 } from '@onnx-ts/core';
-import { gpuContext, releaseGpu } from '../src/index.js';
+import { configureGpu, gpuContext, releaseGpu } from '../src/index.js';
 import { runShader } from '../src/program.js';
 import { allocTensor, disposeTensor, downloadTensor, uploadTensor, bindingOf } from '../src/tensors.js';
 
@@ -96,6 +96,15 @@ test('a shared buffer (a reshaped view) stays alive until its last tensor is dis
   const again = allocTensor(gpu, 'float32', [4]);
   assert.ok(bindingOf(again, gpu).buffer !== bindingOf(view, gpu).buffer, 'the view still owns its buffer');
   assert.equal(Array.from((await downloadTensor(copy, gpu)).data as Float32Array), [1, 2, 3, 4]);
+});
+
+test('the backend takes a GPU object it is given', async () => {
+  const { create } = (await import('webgpu')) as { create(flags: string[]): GPU };
+  const gpu = create([]);
+  await configureGpu({ gpu });
+  const context = await gpuContext();
+  assert.ok(context.gpu === gpu, 'the given GPU object is the one in use');
+  await configureGpu({});
 });
 
 test.run();

@@ -47,7 +47,7 @@ test('inspect text: parameters of the demo model, worked out from its layer shap
   const dir = tempDir();
   const model = join(dir, 'demo.onnx');
   assert.is(onnxTs(['demo', '--save', model]).status, 0);
-  const r = onnxTs(['inspect', model]);
+  const r = onnxTs(['inspect', model, '--backend', 'cpu-ref']);
   assert.is(r.status, 0, r.stderr);
   // conv1 8x3x3x3 + 8, conv2 16x8x3x3 + 16, fc 10x16 + 10
   const params = 8 * 3 * 3 * 3 + 8 + 16 * 8 * 3 * 3 + 16 + 10 * 16 + 10;
@@ -75,7 +75,7 @@ test('inspect still reports a model no backend can run, and says why placement f
   g.output('y', 'float32', [2]);
   const path = join(tempDir(), 'custom.onnx');
   writeFileSync(path, saveModel(buildModel(g.build(), { 'ai.onnx': 21, 'com.example': 1 })));
-  const r = onnxTs(['inspect', path]);
+  const r = onnxTs(['inspect', path, '--backend', 'cpu-ref']);
   assert.is(r.status, 0, r.stderr);
   assert.match(r.stdout, /com\.example\.Frobnicate +1 +-\n/);
   assert.match(r.stdout, "placement: none, the session cannot be created: Frobnicate node 'Frobnicate_0': no backend (cpu-ref) implements com.example.Frobnicate at opset 1");

@@ -123,8 +123,6 @@ export const fusedKernels: KernelSpec<any>[] = [
   fusedKernel('FusedMatMul', 'MatMul'),
 ];
 
-export const FUSED_OPS = fusedKernels.map((k) => k.op);
-
 export const fusedBackend: Backend = {
   name: 'onnx-ts-fused',
   priority: -1,

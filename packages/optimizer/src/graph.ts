@@ -168,11 +168,6 @@ export function setAttribute(node: Node, attribute: Attribute): void {
   node.attributes = [...node.attributes.filter((a) => a.name !== attribute.name), attribute];
 }
 
-/** The opset version a model imports for a domain (0 when it imports none). */
-export function opsetOf(model: Pick<Model, 'opsetImports'>, domain = 'ai.onnx'): number {
-  return model.opsetImports.get(domain) ?? 0;
-}
-
 /** Deep equality of attribute values (numbers, strings, arrays, tensors); graphs compare by identity. */
 export function sameAttributeValue(a: unknown, b: unknown): boolean {
   if (a === b) return true;

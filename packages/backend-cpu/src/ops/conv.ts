@@ -1,7 +1,8 @@
 /**
- * Conv on float32 NCHW (1-D and 2-D): a dedicated kernel for depthwise convolutions, otherwise the packed GEMM with the
- * prepacked weights as A and the image patches as B, one problem per image and group. Activation fusion: `lo`/`hi`
- * clamp the output (the com.onnx-ts FusedConv kernel passes them).
+ * Conv on float32 NCHW (1-D and 2-D): a dedicated kernel for depthwise convolutions, Winograd F(2,3) for 3×3 stride-1
+ * convolutions with enough channels, otherwise the packed GEMM with the prepacked weights as A and the image patches as
+ * B, one problem per image and group. `convolve` also takes a clamp (lo, hi) applied in the kernels' epilogue, ready for
+ * fused Conv+Relu/Clip nodes; the ONNX Conv passes none.
  */
 import { shapeSize, type KernelContext, type KernelInputs, type Tensor, type Value } from '@onnx-ts/core';
 import { packedConstant, readFloats, withScratch, writeJob, type Scratch } from '../runtime/call.js';

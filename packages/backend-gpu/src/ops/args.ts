@@ -30,13 +30,6 @@ export async function readInts(t: Tensor, gpu: GpuContext): Promise<number[] | u
   return Array.from(cpu.data as ArrayLike<number | bigint>, Number);
 }
 
-/** The values of a float tensor as numbers (read on the CPU like readInts). */
-export async function readFloats(t: Tensor, gpu: GpuContext): Promise<number[] | undefined> {
-  if (t.type !== 'float32') return undefined;
-  const cpu = await downloadTensor(t, gpu);
-  return Array.from(cpu.data as Float32Array);
-}
-
 /** Normalizes an axis in [-rank, rank) to [0, rank); undefined when out of range. */
 export function axisIn(axis: number, rank: number): number | undefined {
   if (!Number.isInteger(axis) || axis < -rank || axis >= rank) return undefined;

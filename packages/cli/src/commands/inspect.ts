@@ -1,6 +1,6 @@
 /** `onnx-ts inspect`: what a model holds — versions, inputs and outputs, ops, parameters, and node placement. */
 import { InferenceSession, bitsPerElement, subgraphsOf, type Graph, type Model, type NodePlacement, type Tensor, type TypeInfo, type ValueInfo } from '@onnx-ts/core';
-import { availableBackends, requireBackends } from '../lib/backends.js';
+import { availableBackends, byPreference, requireBackends } from '../lib/backends.js';
 import { formatBytes, formatDims, textTable } from '../lib/format.js';
 import { loadModel } from '../lib/model.js';
 
@@ -168,7 +168,7 @@ function printReport(r: InspectReport, showNodes: boolean): void {
 
 export async function inspectCommand(modelPath: string, opts: InspectOptions): Promise<number> {
   const model = await loadModel(modelPath);
-  const backends = opts.backend?.length ? await requireBackends(opts.backend) : await availableBackends();
+  const backends = opts.backend?.length ? await requireBackends(opts.backend) : byPreference(await availableBackends());
   const report = await inspectModel(model, backends);
   if (opts.json) console.log(JSON.stringify(report, null, 1));
   else printReport(report, !!opts.nodes);

@@ -1,15 +1,16 @@
 /**
  * `onnx-ts optimize | quantize | prune | convert`: the optimizer package's model rewrites. Each reads a model,
  * writes a new one (checked with the project's model checker first) and prints what changed.
+ *
+ * The package is imported when one of these commands runs, not when they are registered: importing it registers
+ * the session optimizer, which would otherwise rewrite the models of every other command (run, inspect, bench).
  */
+const optimizer = () => import('@onnx-ts/optimizer');
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import { decodeValue, saveModel, type Model, type Value } from '@onnx-ts/core';
-import {
-  checkModel, convertToFloat16, optimizeModel, prune, quantize, quantizeWeightsInt4, randomSamples, PASSES,
-  type TensorReport, type OutputError,
-} from '@onnx-ts/optimizer';
+import type { OutputError, TensorReport } from '@onnx-ts/optimizer';
 import { CliError } from '../lib/errors.js';
 import { formatBytes, formatNumber, textTable } from '../lib/format.js';
 import { collect, parseAssignment } from '../lib/inputs.js';
@@ -19,7 +20,8 @@ import { positiveInt } from './run.js';
 const list = (v: string): string[] => v.split(',').map((s) => s.trim()).filter(Boolean);
 
 /** Runs the project's checker on a rewritten model; refuses to write one that fails (unless the input failed too). */
-function checkOutput(input: Model, output: Model, allowCustom = false): void {
+async function checkOutput(input: Model, output: Model, allowCustom = false): Promise<void> {
+  const { checkModel } = await optimizer();
   const result = checkModel(output, { allowCustom });
   if (result.ok) return;
   const inputResult = checkModel(input, { allowCustom: true });
@@ -60,6 +62,7 @@ interface OptimizeCliOptions { output: string; level: string; allowCustom?: bool
 
 async function optimizeCommand(input: string, opts: OptimizeCliOptions): Promise<number> {
   const model = await loadModel(input);
+  const { optimizeModel } = await optimizer();
   const started = performance.now();
   const maxFoldMb = Number(opts.maxFoldMb);
   if (!(maxFoldMb >= 0)) throw new CliError(`--max-fold-mb ${opts.maxFoldMb}: expected a number >= 0`);
@@ -67,7 +70,7 @@ async function optimizeCommand(input: string, opts: OptimizeCliOptions): Promise
     level: parseLevel(opts.level), allowCustom: opts.allowCustom, disable: opts.disable, maxFoldBytes: maxFoldMb * 2 ** 20,
   });
   const ms = performance.now() - started;
-  checkOutput(model, out, opts.allowCustom);
+  await checkOutput(model, out, opts.allowCustom);
   const written = writeModel(opts.output, out);
   if (opts.json) {
     console.log(JSON.stringify({ ...report, ms, bytesIn: statSync(input).size, bytesOut: written }, null, 2));
@@ -110,7 +113,8 @@ interface QuantizeCliOptions {
   blockSize: string; seed: string; dim?: string[]; exclude?: string[]; json?: boolean;
 }
 
-function samplesFor(model: Model, opts: QuantizeCliOptions, required: boolean): Record<string, Value>[] | undefined {
+async function samplesFor(model: Model, opts: QuantizeCliOptions, required: boolean): Promise<Record<string, Value>[] | undefined> {
+  const { randomSamples } = await optimizer();
   if (opts.calibrate && opts.calibrateRandom) throw new CliError('--calibrate and --calibrate-random exclude each other');
   if (opts.calibrate) return readCalibrationDir(opts.calibrate, model);
   const dims: Record<string, number> = {};
@@ -149,6 +153,7 @@ function printOutputs(outputs: readonly OutputError[], samples: number): void {
 
 async function quantizeCommand(input: string, opts: QuantizeCliOptions): Promise<number> {
   const model = await loadModel(input);
+  const { quantize, quantizeWeightsInt4 } = await optimizer();
   const started = performance.now();
   let out: Model;
   let summary: string;
@@ -156,7 +161,7 @@ async function quantizeCommand(input: string, opts: QuantizeCliOptions): Promise
   let samples: Record<string, Value>[] | undefined;
   if (opts.weightOnlyInt4) {
     if (opts.mode) throw new CliError('--weight-only-int4 quantizes weights only; leave out --mode');
-    samples = samplesFor(model, opts, false);
+    samples = await samplesFor(model, opts, false);
     const blockSize = positiveInt(opts.blockSize, 32, '--block-size', 2);
     const r = await quantizeWeightsInt4(model, { blockSize, samples, excludeNodes: opts.exclude });
     out = r.model;
@@ -169,7 +174,7 @@ async function quantizeCommand(input: string, opts: QuantizeCliOptions): Promise
     for (const [flag, v, allowed] of [['--activation-type', opts.activationType, ['uint8', 'int8']], ['--weight-type', opts.weightType, ['int8', 'uint8']]] as const) {
       if (v && !(allowed as readonly string[]).includes(v)) throw new CliError(`${flag} ${v}: expected ${allowed.join(' or ')}`);
     }
-    samples = samplesFor(model, opts, opts.mode === 'static');
+    samples = await samplesFor(model, opts, opts.mode === 'static');
     const percentile = opts.percentile === undefined ? undefined : Number(opts.percentile);
     const r = await quantize(model, {
       mode: opts.mode, format: opts.format as 'qdq' | 'qoperator' | undefined, perChannel: opts.perChannel,
@@ -181,7 +186,7 @@ async function quantizeCommand(input: string, opts: QuantizeCliOptions): Promise
     summary = `${r.report.mode} ${r.report.format}${opts.perChannel ? ' per-channel' : ''}${opts.mode === 'static' ? `, ${opts.calibrator} calibration` : ''}`;
   }
   const ms = performance.now() - started;
-  checkOutput(model, out);
+  await checkOutput(model, out);
   const written = writeModel(opts.output, out);
   if (opts.json) {
     console.log(JSON.stringify({ ...report, ms, bytesIn: statSync(input).size, bytesOut: written }, null, 2));
@@ -201,8 +206,9 @@ async function pruneCommand(input: string, opts: PruneCliOptions): Promise<numbe
   const model = await loadModel(input);
   const sparsity = parseFraction(opts.sparsity, '--sparsity');
   if (opts.structured && opts.global) throw new CliError('--global applies to unstructured pruning', 'structured pruning ranks channels per layer; drop --global');
+  const { prune } = await optimizer();
   const { model: out, report } = prune(model, { sparsity, structured: opts.structured, global: opts.global, excludeNodes: opts.exclude });
-  checkOutput(model, out);
+  await checkOutput(model, out);
   const written = writeModel(opts.output, out);
   if (opts.json) {
     console.log(JSON.stringify({ ...report, bytesIn: statSync(input).size, bytesOut: written }, null, 2));
@@ -223,8 +229,9 @@ interface ConvertCliOptions { output: string; fp16?: boolean; blockOps?: string[
 async function convertCommand(input: string, opts: ConvertCliOptions): Promise<number> {
   if (!opts.fp16) throw new CliError('convert: nothing to convert to', 'pass --fp16');
   const model = await loadModel(input);
+  const { convertToFloat16 } = await optimizer();
   const { model: out, report } = convertToFloat16(model, { blockOps: opts.blockOps });
-  checkOutput(model, out);
+  await checkOutput(model, out);
   const written = writeModel(opts.output, out);
   if (opts.json) {
     console.log(JSON.stringify({ ...report, bytesIn: statSync(input).size, bytesOut: written }, null, 2));
@@ -238,14 +245,13 @@ async function convertCommand(input: string, opts: ConvertCliOptions): Promise<n
 
 /** Adds optimize, quantize, prune and convert to the onnx-ts program. */
 export function registerOptimizerCommands(program: Command): void {
-  const passNames = PASSES.map((p) => p.name).join(', ');
   program.command('optimize')
     .description('graph optimizations (constant folding, clean-up, fusions); the output loads in any ONNX runtime unless --allow-custom')
     .argument('<model>', 'ONNX model file')
     .requiredOption('-o, --output <file>', 'where to write the optimized model')
     .addOption(new Option('--level <level>', 'basic: folding and clean-up; extended: plus fusions; all: as extended').default('extended'))
     .option('--allow-custom', 'also fuse into com.onnx-ts ops (FusedConv/FusedGemm/FusedMatMul), which only onnx-ts runs')
-    .option('--disable <passes>', `passes to skip, comma-separated (${passNames})`, list)
+    .option('--disable <passes>', 'passes to skip, comma-separated (names as in the report)', list)
     .option('--max-fold-mb <n>', 'largest tensor constant folding may create, in MiB', '64')
     .option('--json', 'print the report as JSON')
     .action(async (model: string, opts: OptimizeCliOptions) => { process.exitCode = await optimizeCommand(model, opts); });

@@ -3,7 +3,10 @@ import { getBackend, listBackends } from '@onnx-ts/core';
 import { BACKEND_PACKAGES } from '@onnx-ts/conformance';
 import { CliError } from './errors.js';
 
-/** Every registered and available backend (after importing the installed backend packages), by descending priority. */
+/**
+ * The project's backends that are installed and available here: cpu-ref (the reference others are compared with)
+ * first, then the accelerated ones by descending priority.
+ */
 export async function availableBackends(): Promise<string[]> {
   for (const [name, pkg] of Object.entries(BACKEND_PACKAGES)) {
     if (name === 'webgpu') continue;
@@ -14,8 +17,15 @@ export async function availableBackends(): Promise<string[]> {
     }
   }
   const names: string[] = [];
-  for (const b of listBackends()) if (await b.isAvailable()) names.push(b.name);
-  return names;
+  for (const b of listBackends()) {
+    if (b.name in BACKEND_PACKAGES && (await b.isAvailable())) names.push(b.name);
+  }
+  return names.sort((a, b) => Number(b === 'cpu-ref') - Number(a === 'cpu-ref'));
+}
+
+/** The order a session prefers them in: accelerated backends by priority, the cpu-ref fallback last. */
+export function byPreference(backends: readonly string[]): string[] {
+  return [...backends.filter((b) => b !== 'cpu-ref'), ...backends.filter((b) => b === 'cpu-ref')];
 }
 
 /** Parses a comma-separated --backend list. */

@@ -141,59 +141,54 @@ function asAffine(op: string, c: Float64Array): { scale: Float64Array | undefine
   }
 }
 
+/** y = x·scale + shift of a Mul/Div/Add/Sub reading `input` and a per-channel constant, or undefined. */
+function affineAfter(ctx: PassContext, node: Node, input: string, rank: number | undefined, channels: number) {
+  const ops = affineOperands(ctx, node, rank, channels);
+  return ops && ops.data === input ? asAffine(node.opType, ops.c) : undefined;
+}
+
+/** Offers each input of each Mul/Div/Add/Sub node to `fold`, which returns true once it has folded the node away. */
+function foldAffineNodes(ctx: PassContext, fold: (node: Node, input: string) => boolean): number {
+  let changes = 0;
+  for (const node of [...ctx.graph.nodes]) {
+    if (!['Mul', 'Div', 'Add', 'Sub'].includes(node.opType) || node.domain !== 'ai.onnx') continue;
+    if (node.inputs.some((input) => fold(node, input))) changes++;
+  }
+  return changes;
+}
+
 export const convAffineFolding: Pass = {
   name: 'conv-mul-add-folding',
   level: 'extended',
-  run(ctx) {
-    let changes = 0;
-    for (const node of [...ctx.graph.nodes]) {
-      if (!['Mul', 'Div', 'Add', 'Sub'].includes(node.opType)) continue;
-      for (const input of node.inputs) {
-        const parts = foldableConv(ctx, input, node);
-        if (!parts) continue;
-        const rank = parts.w.dims.length;
-        const ops = affineOperands(ctx, node, rank, parts.w.dims[0]);
-        const affine = ops && ops.data === input ? asAffine(node.opType, ops.c) : undefined;
-        if (!affine || ctx.facts.get(node.outputs[0])?.type !== parts.w.type) continue;
-        const bias = parts.b.map((b, c) => b * (affine.scale?.[c] ?? 1) + affine.shift[c]);
-        if (rewriteConv(ctx, parts, affine.scale, bias, node)) changes++;
-        break;
-      }
-    }
-    return changes;
-  },
+  run: (ctx) => foldAffineNodes(ctx, (node, input) => {
+    const parts = foldableConv(ctx, input, node);
+    const affine = parts && affineAfter(ctx, node, input, parts.w.dims.length, parts.w.dims[0]);
+    if (!parts || !affine || ctx.facts.get(node.outputs[0])?.type !== parts.w.type) return false;
+    const bias = parts.b.map((b, c) => b * (affine.scale?.[c] ?? 1) + affine.shift[c]);
+    return rewriteConv(ctx, parts, affine.scale, bias, node);
+  }),
 };
 
 export const batchNormAffineFolding: Pass = {
   name: 'batchnorm-mul-add-folding',
   level: 'extended',
-  run(ctx) {
-    let changes = 0;
-    for (const node of [...ctx.graph.nodes]) {
-      if (!['Mul', 'Div', 'Add', 'Sub'].includes(node.opType)) continue;
-      for (const input of node.inputs) {
-        const bn = ctx.index.producer.get(input);
-        if (!bn || bn.opType !== 'BatchNormalization' || bn.domain !== 'ai.onnx' || ctx.index.soleConsumer(input) !== node) continue;
-        const p = batchNormParams(ctx, bn, undefined);
-        const rank = ctx.facts.get(input)?.shape?.length;
-        const ops = p && affineOperands(ctx, node, rank, p.scale.length);
-        const affine = ops && ops.data === input ? asAffine(node.opType, ops.c) : undefined;
-        if (!p || !affine || ctx.facts.get(node.outputs[0])?.type !== p.type) continue;
-        if (!replaceValue(ctx.index, node.outputs[0], bn.outputs[0])) continue;
-        // BN(x)·s + t keeps BN's form with scale·s and bias·s + t.
-        const scale = p.scale.map((v, c) => v * (affine.scale?.[c] ?? 1));
-        const bias = p.bias.map((v, c) => v * (affine.scale?.[c] ?? 1) + affine.shift[c]);
-        const sName = ctx.names.fresh(`${bn.inputs[1]}_folded`);
-        const bName = ctx.names.fresh(`${bn.inputs[2]}_folded`);
-        ctx.graph.initializers.set(sName, floatTensor(p.type, scale, [scale.length]));
-        ctx.graph.initializers.set(bName, floatTensor(p.type, bias, [bias.length]));
-        bn.inputs = [bn.inputs[0], sName, bName, bn.inputs[3], bn.inputs[4]];
-        removeNodes(ctx.graph, [node]);
-        ctx.reindex();
-        changes++;
-        break;
-      }
-    }
-    return changes;
-  },
+  run: (ctx) => foldAffineNodes(ctx, (node, input) => {
+    const bn = ctx.index.producer.get(input);
+    if (!bn || bn.opType !== 'BatchNormalization' || bn.domain !== 'ai.onnx' || ctx.index.soleConsumer(input) !== node) return false;
+    const p = batchNormParams(ctx, bn, undefined);
+    const affine = p && affineAfter(ctx, node, input, ctx.facts.get(input)?.shape?.length, p.scale.length);
+    if (!p || !affine || ctx.facts.get(node.outputs[0])?.type !== p.type) return false;
+    if (!replaceValue(ctx.index, node.outputs[0], bn.outputs[0])) return false;
+    // BN(x)·s + t keeps BN's form with scale·s and bias·s + t.
+    const scale = p.scale.map((v, c) => v * (affine.scale?.[c] ?? 1));
+    const bias = p.bias.map((v, c) => v * (affine.scale?.[c] ?? 1) + affine.shift[c]);
+    const sName = ctx.names.fresh(`${bn.inputs[1]}_folded`);
+    const bName = ctx.names.fresh(`${bn.inputs[2]}_folded`);
+    ctx.graph.initializers.set(sName, floatTensor(p.type, scale, [scale.length]));
+    ctx.graph.initializers.set(bName, floatTensor(p.type, bias, [bias.length]));
+    bn.inputs = [bn.inputs[0], sName, bName, bn.inputs[3], bn.inputs[4]];
+    removeNodes(ctx.graph, [node]);
+    ctx.reindex();
+    return true;
+  }),
 };
