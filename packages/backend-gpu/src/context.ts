@@ -47,8 +47,6 @@ export interface KernelLimits {
 const BATCH_DISPATCHES = 128;
 /** Bytes of one uniform chunk; parameter blocks are placed in it at the adapter's offset alignment. */
 const UNIFORM_CHUNK = 1 << 16;
-/** Free buffers kept for reuse at most, in bytes; beyond it freed buffers are destroyed. */
-const POOL_BYTES = 1 << 30;
 
 /** Rounds a buffer size up to a pool bucket: 256-byte steps up to 4 KiB, then eighths of a power of two. */
 function bucketBytes(bytes: number): number {
@@ -76,7 +74,7 @@ export class GpuContext {
   /** What names the work being recorded in error messages (the node the running kernel belongs to). */
   currentLabel = '';
   /** Which kernel forms to use; chosen from the adapter, changeable for tests and benchmarks. */
-  readonly tuning: { registerGemm: boolean; indicesPerInvocation: number };
+  readonly tuning: { registerGemm: boolean; indicesPerInvocation: number; poolBytes: number };
   private readonly free = new Map<number, GPUBuffer[]>();
   private freeBytes = 0;
   private readonly staging = new Map<number, GPUBuffer[]>();
@@ -119,7 +117,8 @@ export class GpuContext {
     };
     this.uniformAlign = l.minUniformBufferOffsetAlignment;
     const cpu = runsOnCpu(adapter);
-    this.tuning = { registerGemm: cpu, indicesPerInvocation: cpu ? 64 : 1 };
+    // Free buffers kept for reuse at most, in bytes; beyond it freed buffers are destroyed.
+    this.tuning = { registerGemm: cpu, indicesPerInvocation: cpu ? 64 : 1, poolBytes: 1 << 30 };
     device.addEventListener('uncapturederror', (e) => {
       this.errors.push(`uncaptured ${(e as GPUUncapturedErrorEvent).error.constructor.name}: ${(e as GPUUncapturedErrorEvent).error.message}`);
     });
@@ -174,7 +173,7 @@ export class GpuContext {
   /** Returns a buffer to the pool (destroyed instead when the pool is full or the context released). */
   recycle(buffer: GPUBuffer): void {
     if (this.destroyed || !this.live.has(buffer)) return;
-    if (this.freeBytes + buffer.size > POOL_BYTES) {
+    if (this.freeBytes + buffer.size > this.tuning.poolBytes) {
       this.destroyBuffer(buffer);
       return;
     }

@@ -5,7 +5,7 @@ import * as assert from 'uvu/assert';
 import { Tensor, numberToFloat16 } from '@onnx-ts/core';
 import { configureGpu, gpuContext, releaseGpu } from '../src/index.js';
 import { runShader } from '../src/program.js';
-import { allocTensor, disposeTensor, downloadTensor, uploadTensor, bindingOf } from '../src/tensors.js';
+import { allocTensor, bindingOf, disposeTensor, downloadTensor, reshaped, uploadTensor } from '../src/tensors.js';
 
 test('an adapter is found and described', async () => {
   const gpu = await gpuContext();
@@ -85,10 +85,25 @@ test('freed buffers are reused, and release frees everything', async () => {
   assert.ok(fresh !== gpu, 'a released backend opens a new device');
 });
 
+test('a buffer freed while a pending batch still reads it is destroyed only after the submit', async () => {
+  const gpu = await gpuContext();
+  const saved = gpu.tuning.poolBytes;
+  gpu.tuning.poolBytes = 0;
+  try {
+    const x = uploadTensor(new Tensor('float32', Float32Array.of(1, 2, 3, 4), [4]), gpu);
+    const y = allocTensor(gpu, 'float32', [4]);
+    const spec = { label: 'double', inputs: [{ name: 'x', kind: 'f32' as const }], outputs: [{ name: 'y', kind: 'f32' as const }], workgroupSize: 4, main: '  y[gid] = 2.0 * x[gid];' };
+    await runShader(gpu, spec, [x, y], undefined, [1, 1, 1]);
+    disposeTensor(x);
+    assert.equal(Array.from((await downloadTensor(y, gpu)).data as Float32Array), [2, 4, 6, 8]);
+  } finally {
+    gpu.tuning.poolBytes = saved;
+  }
+});
+
 test('a shared buffer (a reshaped view) stays alive until its last tensor is disposed', async () => {
   const gpu = await gpuContext();
   const t = uploadTensor(new Tensor('float32', Float32Array.of(1, 2, 3, 4), [2, 2]), gpu);
-  const { reshaped } = await import('../src/tensors.js');
   const view = reshaped(t, [4]);
   const copy = allocTensor(gpu, 'float32', [4]);
   gpu.copy(bindingOf(view, gpu), bindingOf(copy, gpu), 16);
