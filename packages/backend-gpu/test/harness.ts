@@ -8,6 +8,7 @@ import {
   GraphBuilder, InferenceSession, Tensor, buildModel, float16ToNumber, numberToFloat16, type BuilderAttr, type DType, type Value,
 } from '@onnx-ts/core';
 import '@onnx-ts/backend-cpu-ref';
+import { seededUniform } from '@onnx-ts/optimizer';
 import { delegationCounts, gpuContext } from '../src/index.js';
 import type { GpuContext } from '../src/context.js';
 
@@ -109,17 +110,8 @@ export async function rejects(c: NodeCase, pattern: RegExp): Promise<void> {
   assert.unreachable(`${c.op} should have failed with ${pattern}`);
 }
 
-/** A seeded generator (mulberry32) so failures reproduce. */
-export function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded generator, so failures reproduce. */
+export const random = seededUniform;
 
 /** A tensor of `type` with values from `next` (floats in [lo, hi), integers rounded). */
 export function randomTensor(type: DType, dims: readonly number[], next: () => number, lo = -2, hi = 2): Tensor {

@@ -248,7 +248,8 @@ export class GraphPlan {
       runGraph: (graph, values) => {
         const plan = this.subplans.get(graph);
         if (!plan) throw new Error(`${describeNode(node)}: runGraph called with a graph that is not one of its attributes`);
-        return plan.run(values, scope, state);
+        // Subgraph results come back in the memory of the backend running this node.
+        return plan.run(values, scope, state).then((out) => Promise.all(out.map((v) => moveValue(v, chosen!.backend, this.env.backends) as Promise<Value>)));
       },
       checkAllocation: (type, count) => checkAllocation(type, count, this.env.maxTensorBytes),
     };
@@ -310,6 +311,7 @@ function checkTensorLimit(t: Tensor, node: Node, maxBytes: number): void {
  * owns its current location. Other values pass through.
  */
 export async function moveValue(v: Value | undefined, target: Backend | undefined, backends: readonly Backend[]): Promise<Value | undefined> {
+  if (Array.isArray(v)) return (await Promise.all(v.map((item) => moveValue(item, target, backends)))) as Value[];
   if (!(v instanceof Tensor)) return v;
   const location = target?.location ?? 'cpu';
   if (v.location === location) return v;
