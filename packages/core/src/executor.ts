@@ -311,7 +311,11 @@ function checkTensorLimit(t: Tensor, node: Node, maxBytes: number): void {
  * owns its current location. Other values pass through.
  */
 export async function moveValue(v: Value | undefined, target: Backend | undefined, backends: readonly Backend[]): Promise<Value | undefined> {
-  if (Array.isArray(v)) return (await Promise.all(v.map((item) => moveValue(item, target, backends)))) as Value[];
+  if (Array.isArray(v)) {
+    const moved = await Promise.all(v.map((item) => moveValue(item, target, backends)));
+    // A sequence already in place stays the same object.
+    return moved.every((item, i) => item === v[i]) ? v : (moved as Value[]);
+  }
   if (!(v instanceof Tensor)) return v;
   const location = target?.location ?? 'cpu';
   if (v.location === location) return v;
