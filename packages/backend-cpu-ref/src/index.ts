@@ -15,3 +15,4 @@ export default cpuRef;
 export { cpuRef, kernels };
 export { fromNumbers, mapBroadcast, mapUnary, numericKind, toNumbers } from './util/elementwise.js';
 export { gemm } from './util/gemm.js';
+export { Random } from './ops/sequence/random/prng.js';

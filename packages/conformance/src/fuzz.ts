@@ -4,24 +4,14 @@
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-
-/** Small deterministic PRNG (mulberry32). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { Random } from '@onnx-ts/backend-cpu-ref';
 
 export type MutationKind = 'truncate' | 'bitflip' | 'stomp' | 'varint';
 
 /** Mutates a copy of `bytes` the way `seed` says; the same seed always gives the same mutant. */
 export function mutate(bytes: Uint8Array, seed: number): { kind: MutationKind; bytes: Uint8Array } {
-  const rand = prng(seed);
+  const random = new Random(seed);
+  const rand = () => random.uniform();
   const at = (n = bytes.length) => Math.floor(rand() * n);
   const kinds: MutationKind[] = ['truncate', 'bitflip', 'stomp', 'varint'];
   const kind = kinds[at(kinds.length)];
