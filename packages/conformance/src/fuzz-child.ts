@@ -1,15 +1,17 @@
 /**
- * Child process of the fuzzer: for seeds [from, to) mutates model (seed mod n), loads it and runs it on cpu-ref with
+ * Child process of the fuzzer: for seeds [from, to) mutates model (seed mod n), loads it and runs it on FUZZ_BACKEND with
  * small random inputs. Prints `done SEED` after each, or `nonerror SEED detail` when something other than an Error
  * was thrown. A crash or hang shows as silence.
  */
 import { readFileSync } from 'node:fs';
-import '@onnx-ts/backend-cpu-ref';
 import { InferenceSession, Tensor, allocData, type Value, type ValueMetadata } from '@onnx-ts/core';
+import { importBackend } from './execute.js';
 import { mutate } from './fuzz.js';
 
 const [from, to, ...models] = process.argv.slice(2);
 const originals = models.map((m) => new Uint8Array(readFileSync(m)));
+const backend = process.env.FUZZ_BACKEND || 'cpu-ref';
+await importBackend(backend, process.env.FUZZ_BACKEND_MODULE || undefined);
 
 /** Inputs with every unknown dim 2, skipped (undefined) when the declared shape is too large to be worth running. */
 function feedFor(meta: ValueMetadata): Value | undefined {
@@ -25,7 +27,7 @@ function feedFor(meta: ValueMetadata): Value | undefined {
 for (let seed = Number(from); seed < Number(to); seed++) {
   const { bytes } = mutate(originals[seed % originals.length], seed);
   try {
-    const session = await InferenceSession.create(bytes, { maxTensorBytes: 256 * 2 ** 20, runTimeoutMs: 5_000 });
+    const session = await InferenceSession.create(bytes, { executionProviders: [backend], maxTensorBytes: 256 * 2 ** 20, runTimeoutMs: 5_000 });
     const feeds: Record<string, Value> = {};
     let runnable = true;
     for (const meta of session.inputMetadata) {

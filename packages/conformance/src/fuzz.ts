@@ -55,6 +55,9 @@ export interface FuzzOptions {
   timeoutMs?: number;
   /** Extra node arguments for the child (e.g. the TypeScript loader when running from source). */
   execArgv?: string[];
+  /** Backend the mutants run on (default cpu-ref) and where its package resolves, for backends this package cannot import. */
+  backend?: string;
+  backendModule?: string;
 }
 
 function childScript(): string {
@@ -76,6 +79,7 @@ export async function fuzzModels(options: FuzzOptions): Promise<{ findings: Fuzz
     const outcome = await new Promise<{ reachedSeed: number; finding?: Omit<FuzzFinding, 'seed' | 'model'> }>((resolve) => {
       const child = spawn(process.execPath, [...(options.execArgv ?? []), '--max-old-space-size=3072', childScript(), String(start), String(options.seeds), ...options.models], {
         stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, FUZZ_BACKEND: options.backend ?? 'cpu-ref', FUZZ_BACKEND_MODULE: options.backendModule ?? '' },
       });
       let current = start;
       let buffer = '';

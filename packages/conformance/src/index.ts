@@ -10,3 +10,5 @@ export type { Summary, Tally } from './report.js';
 export { runCases } from './runner.js';
 export type { RunOptions } from './runner.js';
 export { registerConformanceTests } from './uvu.js';
+export { fuzzModels, mutate } from './fuzz.js';
+export type { FuzzFinding, FuzzOptions } from './fuzz.js';
