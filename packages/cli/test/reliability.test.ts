@@ -8,7 +8,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { GraphBuilder, InferenceSession, Tensor, buildModel } from '@onnx-ts/core';
+import { GraphBuilder, InferenceSession, Tensor, buildModel, type Value } from '@onnx-ts/core';
 import { BACKEND_PACKAGES, compareValues, DEFAULT_TOLERANCE, discoverCases, fuzzModels } from '@onnx-ts/conformance';
 import { availableBackends } from '../src/lib/backends.js';
 import { DATA, LIGHT } from './helpers.js';
@@ -64,7 +64,7 @@ for (const backend of backends) {
     const input = squeezenet.dataSets[0].inputs[0] as Tensor<'float32'>;
     const scaled = (k: number) => new Tensor('float32', input.data.map((v) => v * k), input.dims);
     const name = s.inputNames[0];
-    const sequential = [];
+    const sequential: Value[] = [];
     for (const k of [0.5, 1, 2]) sequential.push((await s.run({ [name]: scaled(k) }))[s.outputNames[0]]);
     const together = await Promise.all([0.5, 1, 2].map(async (k) => (await s.run({ [name]: scaled(k) }))[s.outputNames[0]]));
     together.forEach((v, i) => assert.is(compareValues(v, sequential[i], DEFAULT_TOLERANCE, `run ${i}`), undefined));
