@@ -170,6 +170,15 @@ export class GpuContext {
     return buffer;
   }
 
+  /**
+   * Drops a buffer without calling into the WebGPU implementation, for buffers whose tensor was garbage-collected:
+   * finalizers may run while a worker thread is being torn down, when a native call that throws aborts the process.
+   * The buffer's own wrapper frees its memory when it is collected.
+   */
+  forget(buffer: GPUBuffer): void {
+    this.live.delete(buffer);
+  }
+
   /** Returns a buffer to the pool (destroyed instead when the pool is full or the context released). */
   recycle(buffer: GPUBuffer): void {
     if (this.destroyed || !this.live.has(buffer)) return;

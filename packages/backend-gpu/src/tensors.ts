@@ -53,16 +53,20 @@ export class GpuData {
     return new GpuData(this.kind, this.cpu, this.shared);
   }
 
-  release(): void {
+  /** `collected`: the tensor was garbage-collected, so the buffer is forgotten rather than pooled (see forget). */
+  release(collected = false): void {
     if (this.released) return;
     this.released = true;
     const s = this.shared;
     this.shared = undefined;
-    if (s && --s.refs === 0) s.context.recycle(s.buffer);
+    if (s && --s.refs === 0) {
+      if (collected) s.context.forget(s.buffer);
+      else s.context.recycle(s.buffer);
+    }
   }
 }
 
-const collected = new FinalizationRegistry<GpuData>((data) => data.release());
+const collected = new FinalizationRegistry<GpuData>((data) => data.release(true));
 
 function wrap<T extends DType>(type: T, dims: readonly number[], data: GpuData): Tensor<T> {
   const t = Tensor.onDevice(type, dims, GPU_LOCATION, data);
