@@ -33,6 +33,16 @@ export interface RunState {
   /** performance.now() after which the run stops with an Error (Infinity: no limit). */
   deadline: number;
   timeoutMs?: number;
+  /**
+   * Device tensors made by kernels in this run, with how many scope bindings hold each. When the count drops to 0
+   * the tensor is disposed, so backend memory is reused as soon as a value is dead. Absent: nothing is disposed.
+   */
+  deviceRefs?: Map<Tensor, number>;
+}
+
+/** A tensor whose memory a backend holds and frees on dispose. */
+function isDeviceTensor(v: Value | undefined): v is Tensor {
+  return v instanceof Tensor && v.location !== 'cpu';
 }
 
 export interface ExecutionEnv {
@@ -209,11 +219,17 @@ export class GraphPlan {
     });
     for (const step of this.steps) {
       await this.runStep(step, scope, state);
-      for (const name of step.frees) scope.values.delete(name);
+      for (const name of step.frees) {
+        releaseBinding(scope.values.get(name), state);
+        scope.values.delete(name);
+      }
     }
     return this.graph.outputs.map((o) => {
       if (!scope.has(o.name)) throw new Error(`graph '${this.graph.name}': output '${o.name}' was not produced`);
-      return scope.get(o.name) as Value;
+      const v = scope.get(o.name) as Value;
+      // What a graph returns is the caller's to keep (a Loop may carry it, a session downloads it): stop counting it.
+      if (isDeviceTensor(v)) state.deviceRefs?.delete(v);
+      return v;
     });
   }
 
@@ -255,22 +271,57 @@ export class GraphPlan {
     };
     const t0 = now();
     let outputs: Value[];
+    let moved: (Value | undefined)[] = [];
     try {
-      const moved = await moveInputs(inputs, backend, this.env.backends);
+      moved = await moveInputs(inputs, backend, this.env.backends);
       setAllocationLimit(this.env.maxTensorBytes);
       outputs = await kernel.run(moved, this.attributesFor(step, kernel) as never, ctx);
     } catch (e) {
+      disposeCopies(moved, inputs, []);
       throw wrapNodeError(e, node);
     }
+    disposeCopies(moved, inputs, outputs);
     node.outputs.forEach((name, i) => {
       if (!name) return;
       const v = outputs[i];
       if (v === undefined) throw new Error(`${describeNode(node)}: kernel of '${backend.name}' did not produce output ${i} ('${name}')`);
       if (v instanceof Tensor) checkTensorLimit(v, node, this.env.maxTensorBytes);
+      holdBinding(v, moved, state);
       scope.values.set(name, v);
     });
     this.env.onNode?.({ node, backend: backend.name, startMs: t0 - state.started, durationMs: now() - t0, outputs, depth: this.depth });
   }
+}
+
+/** Counts a new binding of a kernel output; a device tensor the kernel made itself starts being counted. */
+function holdBinding(v: Value, kernelInputs: readonly (Value | undefined)[], state: RunState): void {
+  const refs = state.deviceRefs;
+  if (!refs || !isDeviceTensor(v)) return;
+  const count = refs.get(v);
+  if (count !== undefined) refs.set(v, count + 1);
+  // A tensor passed through from an input belongs to whoever made it.
+  else if (!kernelInputs.includes(v)) refs.set(v, 1);
+}
+
+/** Drops one binding of a dead value, disposing a counted device tensor when no binding is left. */
+function releaseBinding(v: Value | undefined, state: RunState): void {
+  const refs = state.deviceRefs;
+  if (!refs || !isDeviceTensor(v)) return;
+  const count = refs.get(v);
+  if (count === undefined) return;
+  if (count > 1) {
+    refs.set(v, count - 1);
+  } else {
+    refs.delete(v);
+    v.dispose();
+  }
+}
+
+/** Frees the copies moveInputs made for one kernel call, except those the kernel handed back as outputs. */
+function disposeCopies(moved: readonly (Value | undefined)[], original: readonly (Value | undefined)[], outputs: readonly Value[]): void {
+  moved.forEach((v, i) => {
+    if (isDeviceTensor(v) && v !== original[i] && !outputs.includes(v) && !original.includes(v)) v.dispose();
+  });
 }
 
 function checkDeadline(state: RunState, where: string): void {

@@ -171,14 +171,26 @@ export class InferenceSession {
     if (this.options.captureIntermediates) this.intermediates = new Map(Object.entries(feeds));
     const started = now();
     const timeoutMs = runOptions.timeoutMs ?? this.options.runTimeoutMs;
-    const state: RunState = { started, deadline: timeoutMs === undefined ? Infinity : started + timeoutMs, timeoutMs };
+    const state: RunState = {
+      started, deadline: timeoutMs === undefined ? Infinity : started + timeoutMs, timeoutMs,
+      // Captured intermediates must stay readable after the run, so nothing is disposed then.
+      deviceRefs: this.options.captureIntermediates ? undefined : new Map(),
+    };
     const outputs = await this.plan.run(inputs, undefined, state);
     const result: Record<string, Value> = {};
     for (const [i, o] of graph.outputs.entries()) {
       // Outputs always reach the caller in CPU memory.
       if (wanted.includes(o.name)) result[o.name] = (await moveValue(outputs[i], undefined, this.env.backends)) as Value;
     }
+    if (state.deviceRefs) this.disposeDeviceOutputs(outputs, inputs);
     return result;
+  }
+
+  /** Device tensors the graph returned are dead once their CPU copies exist (feeds are the caller's). */
+  private disposeDeviceOutputs(outputs: readonly Value[], feeds: readonly (Value | undefined)[]): void {
+    for (const v of new Set(outputs)) {
+      if (v instanceof Tensor && v.location !== 'cpu' && !feeds.includes(v)) v.dispose();
+    }
   }
 
   private validateFeeds(feeds: Record<string, Value>): void {
