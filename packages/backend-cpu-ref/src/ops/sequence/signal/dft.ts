@@ -1,7 +1,7 @@
 import { FLOAT_DTYPES, attr, defineKernel, shapeSize, type KernelContext, type KernelInputs, type Tensor } from '@onnx-ts/core';
 import { fromNumbers, toNumbers } from '../../../util/elementwise.js';
 import { optionalTensor, readIntScalar, tensorInput } from '../../tensor/args.js';
-import { dftLine, twiddles } from './fourier.js';
+import { planFft, precisionOf } from './fourier.js';
 
 interface DftOptions {
   axis: number;
@@ -48,35 +48,33 @@ function dft(x: Tensor, dftLength: number | undefined, { axis, inverse, onesided
   const out = new Float64Array(outSize);
   const outer = shapeSize(x.dims.slice(0, a));
   const inner = shapeSize(x.dims.slice(a + 1, rank - 1));
-  const tw = twiddles(n);
-  const xRe = new Float64Array(n);
-  const xIm = new Float64Array(n);
-  const yRe = new Float64Array(n);
-  const yIm = new Float64Array(n);
+  const round = precisionOf(x.type, inverse);
+  const fft = planFft(n, round);
+  const scale = inverse ? round(1 / n) : 1;
+  const line = new Float64Array(2 * n);
   // Bins read from the input: a one-sided spectrum holds n/2 + 1 of them.
   const used = Math.min(length, realOutput ? Math.floor(n / 2) + 1 : n);
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
-      xRe.fill(0);
-      xIm.fill(0);
+      line.fill(0);
       for (let t = 0; t < used; t++) {
         const at = ((o * length + t) * inner + i) * parts;
-        xRe[t] = values[at];
-        if (parts === 2) xIm[t] = values[at + 1];
+        line[2 * t] = values[at];
+        if (parts === 2) line[2 * t + 1] = values[at + 1];
       }
       if (realOutput) {
+        // The bins above n/2 are the complex conjugates of those below.
         for (let k = 1; k < used; k++) {
           if (n - k === k) continue;
-          xRe[n - k] = xRe[k];
-          xIm[n - k] = -xIm[k];
+          line[2 * (n - k)] = line[2 * k];
+          line[2 * (n - k) + 1] = -line[2 * k + 1];
         }
       }
-      const len = realOutput ? n : used;
-      dftLine(tw, xRe, parts === 2 ? xIm : undefined, len, bins, inverse ? 1 : -1, inverse ? 1 / n : 1, yRe, yIm);
+      fft.transform(line, !inverse, scale);
       for (let k = 0; k < bins; k++) {
         const at = ((o * bins + k) * inner + i) * outParts;
-        out[at] = yRe[k];
-        if (outParts === 2) out[at + 1] = yIm[k];
+        out[at] = line[2 * k];
+        if (outParts === 2) out[at + 1] = line[2 * k + 1];
       }
     }
   }

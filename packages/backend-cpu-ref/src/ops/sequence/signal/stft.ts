@@ -1,7 +1,7 @@
 import { FLOAT_DTYPES, attr, defineKernel } from '@onnx-ts/core';
 import { fromNumbers, toNumbers } from '../../../util/elementwise.js';
 import { optionalTensor, readIntScalar, tensorInput } from '../../tensor/args.js';
-import { dftLine, twiddles } from './fourier.js';
+import { doublePrecision, planFft } from './fourier.js';
 
 /**
  * STFT: the DFT of each frame of `frame_length` samples, taken every `frame_step` samples and multiplied by `window`
@@ -35,25 +35,19 @@ export default [
       const values = toNumbers(signal);
       const weights = window ? toNumbers(window) : undefined;
       const out = new Float64Array(batch * frames * bins * 2);
-      const tw = twiddles(n);
-      const xRe = new Float64Array(n);
-      const xIm = new Float64Array(n);
-      const yRe = new Float64Array(bins);
-      const yIm = new Float64Array(bins);
+      // Forward transforms run in double, as numpy's do.
+      const fft = planFft(n, doublePrecision);
+      const frame = new Float64Array(2 * n);
       for (let b = 0; b < batch; b++) {
         for (let f = 0; f < frames; f++) {
           for (let t = 0; t < n; t++) {
             const at = (b * length + f * step + t) * parts;
             const w = weights ? weights[t] : 1;
-            xRe[t] = values[at] * w;
-            if (parts === 2) xIm[t] = values[at + 1] * w;
+            frame[2 * t] = values[at] * w;
+            frame[2 * t + 1] = parts === 2 ? values[at + 1] * w : 0;
           }
-          dftLine(tw, xRe, parts === 2 ? xIm : undefined, n, bins, -1, 1, yRe, yIm);
-          const base = (b * frames + f) * bins * 2;
-          for (let k = 0; k < bins; k++) {
-            out[base + 2 * k] = yRe[k];
-            out[base + 2 * k + 1] = yIm[k];
-          }
+          fft.transform(frame, true, 1);
+          out.set(frame.subarray(0, 2 * bins), (b * frames + f) * bins * 2);
         }
       }
       return [fromNumbers(signal.type, out, outDims)];
