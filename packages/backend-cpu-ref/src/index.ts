@@ -1,5 +1,6 @@
 import { registerBackend, type Backend } from '@onnx-ts/core';
 import { kernels } from './kernels.js';
+import './shape-functions/index.js';
 
 /** The reference backend: every ONNX operator in plain TypeScript, the oracle the others are tested against. */
 const cpuRef: Backend = {

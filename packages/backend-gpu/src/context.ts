@@ -43,6 +43,18 @@ export interface KernelLimits {
   storageOffsetAlignment: number;
 }
 
+/** What the device holds, for tests and monitoring (see GpuContext.stats). */
+export interface GpuStats {
+  /** Storage buffers created and not destroyed, pooled ones included, and their bytes. */
+  liveBuffers: number;
+  liveBytes: number;
+  /** Of those, the buffers waiting in the pool for reuse, and their bytes (at most tuning.poolBytes). */
+  pooledBuffers: number;
+  pooledBytes: number;
+  /** Bytes written from the CPU since the device opened. */
+  uploadedBytes: number;
+}
+
 /** Dispatches per submitted batch at most. */
 const BATCH_DISPATCHES = 128;
 /** Bytes of one uniform chunk; parameter blocks are placed in it at the adapter's offset alignment. */
@@ -77,6 +89,9 @@ export class GpuContext {
   readonly tuning: { registerGemm: boolean; indicesPerInvocation: number; poolBytes: number };
   private readonly free = new Map<number, GPUBuffer[]>();
   private freeBytes = 0;
+  private freeCount = 0;
+  /** Bytes copied from the CPU since the device opened (the tests check weights are written once). */
+  private uploadedBytes = 0;
   private readonly staging = new Map<number, GPUBuffer[]>();
   private readonly pipelines = new Map<string, Promise<Program>>();
   private readonly layouts = new Map<string, GPUBindGroupLayout>();
@@ -163,6 +178,7 @@ export class GpuContext {
     const reused = list?.pop();
     if (reused) {
       this.freeBytes -= size;
+      this.freeCount--;
       return reused;
     }
     const buffer = this.device.createBuffer({ size, usage: USAGE.STORAGE | USAGE.COPY_SRC | USAGE.COPY_DST });
@@ -190,6 +206,24 @@ export class GpuContext {
     list.push(buffer);
     this.free.set(buffer.size, list);
     this.freeBytes += buffer.size;
+    this.freeCount++;
+  }
+
+  /** Destroys a buffer no tensor uses any more, without pooling it. */
+  discard(buffer: GPUBuffer): void {
+    if (!this.destroyed && this.live.has(buffer)) this.destroyBuffer(buffer);
+  }
+
+  /** Destroys every pooled buffer and readback buffer (a session was released: its memory goes back to the system). */
+  trimPool(): void {
+    if (this.destroyed) return;
+    for (const list of this.free.values()) for (const b of list) this.destroyBuffer(b);
+    // Readback buffers idle in their pool are unmapped and used by no recorded copy.
+    for (const list of this.staging.values()) for (const b of list) b.destroy();
+    this.staging.clear();
+    this.free.clear();
+    this.freeBytes = 0;
+    this.freeCount = 0;
   }
 
   /**
@@ -202,9 +236,14 @@ export class GpuContext {
     else buffer.destroy();
   }
 
-  /** Buffers created and not yet destroyed, and the bytes of those waiting in the pool. */
-  stats(): { liveBuffers: number; pooledBytes: number } {
-    return { liveBuffers: this.live.size, pooledBytes: this.freeBytes };
+  /** Storage buffers created and not destroyed (pooled ones included), those waiting in the pool, and uploads. */
+  stats(): GpuStats {
+    let liveBytes = 0;
+    for (const b of this.live) liveBytes += b.size;
+    return {
+      liveBuffers: this.live.size, liveBytes, pooledBuffers: this.freeCount, pooledBytes: this.freeBytes,
+      uploadedBytes: this.uploadedBytes,
+    };
   }
 
   /** Copies CPU data into a buffer (after submitting pending work, which may still read a recycled buffer). */
@@ -212,6 +251,7 @@ export class GpuContext {
     this.checkUsable();
     this.flush();
     const bytes = new Uint8Array(data.buffer as ArrayBuffer, data.byteOffset, data.byteLength);
+    this.uploadedBytes += bytes.byteLength;
     if (bytes.byteLength % 4 === 0) {
       this.device.queue.writeBuffer(buffer, 0, bytes);
     } else {
@@ -430,6 +470,7 @@ export class GpuContext {
     this.live.clear();
     this.free.clear();
     this.freeBytes = 0;
+    this.freeCount = 0;
     this.staging.clear();
     this.pipelines.clear();
     this.device.destroy();

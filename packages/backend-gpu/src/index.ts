@@ -5,21 +5,31 @@
  */
 import { registerBackend, type Backend, type BackendSessionOptions, type Tensor } from '@onnx-ts/core';
 import type { GpuSetup } from './adapter.js';
-import { GpuContext } from './context.js';
+import { GpuContext, type GpuStats } from './context.js';
 import { delegationCounts, setContextSource } from './define.js';
 import { kernels } from './kernels.js';
+import { GpuSession } from './session.js';
 import { GPU_LOCATION, disposeTensor, downloadTensor, uploadTensor } from './tensors.js';
 
 let setup: GpuSetup = {};
 let opening: Promise<GpuContext> | undefined;
-let warned = false;
+/** Why the device could not be opened, for unavailableReason. */
+let failure: string | undefined;
+/** The adapter of the open device, for describe. */
+let adapter: string | undefined;
 
 /** The device, opened on first use. */
 export function gpuContext(): Promise<GpuContext> {
-  opening ??= GpuContext.create(setup).catch((e: unknown) => {
-    opening = undefined;
-    throw e;
-  });
+  opening ??= GpuContext.create(setup).then(
+    (context) => {
+      adapter = context.label;
+      return context;
+    },
+    (e: unknown) => {
+      opening = undefined;
+      throw e;
+    },
+  );
   return opening;
 }
 
@@ -31,10 +41,20 @@ export async function configureGpu(options: GpuSetup): Promise<void> {
   setup = options;
 }
 
+/**
+ * What the device holds now (zeros when none is open): buffers alive and pooled, bytes uploaded. A session's
+ * release() frees its cached weights and empties the pool.
+ */
+export async function gpuStats(): Promise<GpuStats> {
+  const current = await opening?.catch(() => undefined);
+  return current?.stats() ?? { liveBuffers: 0, liveBytes: 0, pooledBuffers: 0, pooledBytes: 0, uploadedBytes: 0 };
+}
+
 /** Destroys the device with every buffer and pipeline; the next session opens a new one. */
 export async function releaseGpu(): Promise<void> {
   const current = opening;
   opening = undefined;
+  adapter = undefined;
   if (current) (await current.catch(() => undefined))?.destroy();
 }
 
@@ -51,16 +71,19 @@ export const gpuBackend: GpuBackend = {
   async isAvailable() {
     try {
       await gpuContext();
+      failure = undefined;
       return true;
     } catch (e) {
-      if (!warned) console.warn(`[onnx-ts] gpu backend unavailable: ${(e as Error).message}`);
-      warned = true;
+      failure = (e as Error).message;
       return false;
     }
   },
+  unavailableReason: () => failure,
+  describe: () => adapter,
   async init(options: BackendSessionOptions) {
     const context = await gpuContext();
     if (options.logSeverityLevel === 0) console.debug(`[onnx-ts] gpu adapter: ${context.label}`);
+    return new GpuSession(gpuContext, context);
   },
   kernels,
   location: GPU_LOCATION,
@@ -74,4 +97,4 @@ registerBackend(gpuBackend);
 
 export default gpuBackend;
 export { kernels, delegationCounts, GpuContext };
-export type { GpuSetup };
+export type { GpuSetup, GpuStats };

@@ -13,63 +13,74 @@ import { bufferBytes, fromStorage, storageKind, toStorage, type StorageKind } fr
 
 export const GPU_LOCATION = 'gpu';
 
-/** A buffer and how many tensors use it. */
-interface SharedBuffer {
-  buffer: GPUBuffer;
+/** The GPU storage tensors share: created when first bound (uploads are lazy), freed when its last tensor goes. */
+interface SharedStorage {
+  buffer: GPUBuffer | undefined;
   refs: number;
-  context: GpuContext;
+  /** Destroy the buffer when the last tensor goes instead of pooling it (its session was released). */
+  discard: boolean;
 }
 
 export class GpuData {
-  /** Set once the tensor has GPU storage. */
-  private shared: SharedBuffer | undefined;
-  private released = false;
+  /** Undefined once released. */
+  private storage: SharedStorage | undefined;
 
   constructor(
     readonly kind: StorageKind | undefined,
     /** The CPU tensor this came from (uploads), kept so its values can be read without a readback. */
     readonly cpu: Tensor | undefined,
-    shared?: SharedBuffer,
+    readonly context: GpuContext,
+    storage: SharedStorage = { buffer: undefined, refs: 0, discard: false },
   ) {
-    this.shared = shared;
-    if (shared) shared.refs++;
+    this.storage = storage;
+    storage.refs++;
   }
 
-  /** The buffer, uploading the CPU data first if this tensor has none yet. */
+  /** The buffer, uploading the CPU data first if the storage has none yet. */
   buffer(context: GpuContext, type: DType): GPUBuffer {
-    if (this.released) throw new Error('gpu: a disposed tensor was used');
-    if (!this.shared) {
+    const s = this.storage;
+    if (!s) throw new Error('gpu: a disposed tensor was used');
+    if (context !== this.context) throw new Error('gpu: a tensor of a released device was used (see releaseGpu)');
+    if (!s.buffer) {
       if (!this.cpu || !this.kind) throw new Error(`gpu: a ${type} tensor cannot be stored on the GPU`);
       const data = toStorage(type, this.kind, this.cpu.data as TypedArray);
       const buffer = context.acquire(bufferBytes(this.kind, this.cpu.size));
       context.write(buffer, data);
-      this.shared = { buffer, refs: 1, context };
+      s.buffer = buffer;
     }
-    return this.shared.buffer;
+    return s.buffer;
   }
 
-  /** A new handle on the same storage (for a tensor with other dims). */
+  /** A new handle on the same storage (for a tensor with other dims, or another use of a cached upload). */
   share(): GpuData {
-    return new GpuData(this.kind, this.cpu, this.shared);
+    if (!this.storage) throw new Error('gpu: a disposed tensor was used');
+    return new GpuData(this.kind, this.cpu, this.context, this.storage);
   }
 
-  /** `collected`: the tensor was garbage-collected, so the buffer is forgotten rather than pooled (see forget). */
-  release(collected = false): void {
-    if (this.released) return;
-    this.released = true;
-    const s = this.shared;
-    this.shared = undefined;
-    if (s && --s.refs === 0) {
-      if (collected) s.context.forget(s.buffer);
-      else s.context.recycle(s.buffer);
-    }
+  /**
+   * Drops this handle's share. `collected`: the tensor was garbage-collected, so the buffer is forgotten rather than
+   * pooled (see GpuContext.forget). `discard`: the buffer is destroyed, not pooled, once no handle is left.
+   */
+  release(collected = false, discard = false): void {
+    const s = this.storage;
+    if (!s) return;
+    this.storage = undefined;
+    s.discard ||= discard;
+    if (--s.refs > 0 || !s.buffer) return;
+    if (collected) this.context.forget(s.buffer);
+    else if (s.discard) this.context.discard(s.buffer);
+    else this.context.recycle(s.buffer);
   }
 }
 
 const collected = new FinalizationRegistry<GpuData>((data) => data.release(true));
 
 function wrap<T extends DType>(type: T, dims: readonly number[], data: GpuData): Tensor<T> {
-  const t = Tensor.onDevice(type, dims, GPU_LOCATION, data);
+  const t: Tensor<T> = Tensor.onDevice(type, dims, GPU_LOCATION, data, {
+    download: () => downloadTensor(t, data.context) as Promise<Tensor<T>>,
+    // What the executor calls when the value is dead (and tensor.dispose() for the caller).
+    dispose: () => disposeTensor(t),
+  });
   collected.register(t, data, data);
   return t;
 }
@@ -84,7 +95,17 @@ export function gpuData(t: Tensor): GpuData {
 /** Moves a CPU tensor to the GPU (lazily: see the file comment). */
 export function uploadTensor(t: Tensor, context: GpuContext): Tensor {
   if (t.location === GPU_LOCATION) return t;
-  return wrap(t.type, t.dims, new GpuData(storageKind(t.type, context.hasF16), t));
+  return wrap(t.type, t.dims, uploadedData(t, context));
+}
+
+/** Storage for a CPU tensor's data, filled when a kernel first binds it. */
+export function uploadedData(t: Tensor, context: GpuContext): GpuData {
+  return new GpuData(storageKind(t.type, context.hasF16), t, context);
+}
+
+/** A GPU tensor on storage that `data` holds (a cached upload): disposing the tensor leaves `data`'s share alone. */
+export function sharedTensor(t: Tensor, data: GpuData): Tensor {
+  return wrap(t.type, t.dims, data.share());
 }
 
 /** A new GPU tensor with fresh (uninitialized) storage for `type` and `dims`. */
@@ -93,8 +114,7 @@ export function allocTensor<T extends DType>(context: GpuContext, type: T, dims:
   if (!kind) throw new Error(`gpu: a ${type} tensor cannot be stored on the GPU`);
   const count = dims.reduce((a, b) => a * b, 1);
   const buffer = context.acquire(bufferBytes(kind, count));
-  const data = new GpuData(kind, undefined, { buffer, refs: 0, context });
-  return wrap(type, dims, data);
+  return wrap(type, dims, new GpuData(kind, undefined, context, { buffer, refs: 0, discard: false }));
 }
 
 /** The same data with other dims (no copy). */

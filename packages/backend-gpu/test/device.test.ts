@@ -80,7 +80,8 @@ test('freed buffers are reused, and release frees everything', async () => {
   disposeTensor(b);
   assert.ok(gpu.stats().pooledBytes > 0);
   await releaseGpu();
-  assert.equal(gpu.stats(), { liveBuffers: 0, pooledBytes: 0 });
+  const { liveBuffers, pooledBuffers, pooledBytes } = gpu.stats();
+  assert.equal({ liveBuffers, pooledBuffers, pooledBytes }, { liveBuffers: 0, pooledBuffers: 0, pooledBytes: 0 });
   const fresh = await gpuContext();
   assert.ok(fresh !== gpu, 'a released backend opens a new device');
 });

@@ -9,18 +9,21 @@ import { fileURLToPath } from 'node:url';
 import { GraphBuilder, InferenceSession, Tensor, buildModel, decodeModel, decodeValue } from '@onnx-ts/core';
 import '@onnx-ts/backend-cpu-ref';
 import { delegationCounts, gpuBackend } from '../src/index.js';
+import { GpuSession } from '../src/session.js';
 import { difference, random, randomTensor } from './harness.js';
 
-/** Counts the backend's uploads and downloads while `body` runs. */
+/** Counts the backend's uploads (which a session makes through its GpuSession) and downloads while `body` runs. */
 async function countingMoves(body: () => Promise<void>): Promise<{ uploads: number; downloads: number }> {
   const counts = { uploads: 0, downloads: 0 };
-  const { upload, download } = gpuBackend;
-  gpuBackend.upload = (t) => { counts.uploads++; return upload!(t); };
+  const { upload } = GpuSession.prototype;
+  const { download } = gpuBackend;
+  GpuSession.prototype.upload = function (t) { counts.uploads++; return upload.call(this, t); };
   gpuBackend.download = (t) => { counts.downloads++; return download!(t); };
   try {
     await body();
   } finally {
-    Object.assign(gpuBackend, { upload, download });
+    GpuSession.prototype.upload = upload;
+    gpuBackend.download = download;
   }
   return counts;
 }

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { Tensor, type Value } from '@onnx-ts/core';
 import { compareValues, discoverCases, findDataRoot } from '@onnx-ts/conformance';
-import { backendList, availableBackends, requireBackends } from './lib/backends.js';
+import { backendDescriptions, backendList, availableBackends, requireBackends } from './lib/backends.js';
 import { engineFactories, summarizeMeasurements, type EngineSummary } from './commands/bench.js';
 import { positiveInt } from './commands/run.js';
 import { measureAlternately } from './lib/engines.js';
@@ -92,7 +92,9 @@ async function benchLight(opts: BenchLightOptions): Promise<void> {
   if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
   const right = new Set(headers.map((_, k) => k).filter((k) => k >= 2 && k < headers.length - backends.length));
   console.log(`Light models (input arange(n)/n), median of ${runs} runs after ${warmup} warm-up, ${threads} thread${threads > 1 ? 's' : ''}, engines timed alternately.`);
-  console.log(`Node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'} (${cpus().length} cores); took ${((performance.now() - started) / 1000).toFixed(0)} s.\n`);
+  console.log(`Node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'} (${cpus().length} cores); took ${((performance.now() - started) / 1000).toFixed(0)} s.`);
+  for (const line of backendDescriptions(backends)) console.log(line);
+  console.log('');
   console.log(markdownTable(headers, rows, right));
   if (notes.length) console.log(`\n${notes.map((n, k) => `[${k + 1}] ${n}`).join('\n')}`);
 }

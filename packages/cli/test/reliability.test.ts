@@ -49,9 +49,9 @@ for (const backend of backends) {
     g.input('x', 'float32', [1]);
     g.initializer('shape', new Tensor('int64', new BigInt64Array([1_000_000n, 1_000_000n]), [2]));
     g.output(g.op('Expand', ['x', 'shape']));
-    const s = await InferenceSession.create(buildModel(g.build()), { executionProviders: [backend] });
     try {
-      await s.run({ x: new Tensor('float32', new Float32Array([1]), [1]) });
+      // Shape inference sees the static [1e6, 1e6] output, so create already refuses it.
+      await InferenceSession.create(buildModel(g.build()), { executionProviders: [backend] });
       assert.unreachable();
     } catch (e) {
       assert.instance(e, Error);

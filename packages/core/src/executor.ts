@@ -196,6 +196,11 @@ export class GraphPlan {
     for (const [name, i] of lastUse) if (!keep.has(name)) this.steps[i].frees.push(name);
   }
 
+  /** This graph's steps in run order (functions inlined): the node, the opsets it runs under, the values dead after it. */
+  schedule(): { node: Node; opsets: ReadonlyMap<string, number>; frees: readonly string[] }[] {
+    return this.steps.map(({ node, opsets, frees }) => ({ node, opsets, frees }));
+  }
+
   /** The backend each node would run on, main graph and subgraphs. */
   placements(): { node: Node; backend: string; depth: number }[] {
     const out: { node: Node; backend: string; depth: number }[] = [];

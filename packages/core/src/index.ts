@@ -15,11 +15,14 @@ export type {
 export { DEFAULT_DOMAIN, describeNode, findAttribute, normalizeDomain, subgraphsOf } from './ir.js';
 export { attr, readAttributes } from './attributes.js';
 export type { AttrDecl, AttrKind, AttrSchema, AttrValues } from './attributes.js';
-export { defineKernel, getBackend, kernelsFor, listBackends, pickKernel, registerBackend } from './kernel.js';
-export type { Backend, BackendSessionOptions, KernelContext, KernelInputs, KernelSpec } from './kernel.js';
+export { defineKernel, getBackend, isModelConstant, kernelsFor, listBackends, markModelConstants, pickKernel, registerBackend } from './kernel.js';
+export type { Backend, BackendSession, BackendSessionOptions, KernelContext, KernelInputs, KernelSpec } from './kernel.js';
 export { broadcastIndex, broadcastShapes, normalizeAxis, sameShape, stridesOf } from './shape-utils.js';
 export { InferenceSession, registerOptimizer } from './session.js';
-export type { ExecutionProvider, ModelOptimizer, NodePlacement, ProfileEvent, RunOptions, SessionOptions, ValueMetadata } from './session.js';
+export type {
+  ExecutionProvider, ModelOptimizer, NodePlacement, ProfileEvent, RunOptions, SessionOptions, UnavailableProvider, ValueMetadata, ValueType,
+} from './session.js';
+export type { MemoryPlan } from './memory-plan.js';
 export { useFileSystem, loadSource } from './files.js';
 export type { FileSystem, ModelSource } from './files.js';
 export { decodeModel, saveModel, MAX_GRAPH_DEPTH } from './proto/model-proto.js';
@@ -32,3 +35,8 @@ export type { ExecutionEnv, NodeEvent, RunState } from './executor.js';
 export { sliceAxis, stackAxis } from './tensor-ops.js';
 export { FloatAttr, GraphBuilder, buildModel, tensorType, toAttribute } from './builder.js';
 export type { BuilderAttr } from './builder.js';
+export {
+  MAX_TRACKED_VALUES, broadcastDims, describeConflict, hasShapeFunction, inferFacts, isStatic, mergeFacts,
+  registerShapeFunctions, shapeFunctionFor, staticSize, tensorFacts, typeFacts,
+} from './shape-inference.js';
+export type { FactConflict, FactMap, InferOptions, ShapeContext, ShapeFunction, ValueFacts } from './shape-inference.js';

@@ -1,7 +1,7 @@
 /** The contract between core and backends: kernels, backends, and the registry that places nodes. */
 import type { AttrSchema, AttrValues } from './attributes.js';
 import type { DType } from './dtype.js';
-import type { Graph } from './ir.js';
+import type { Graph, Model, Node } from './ir.js';
 import { normalizeDomain } from './ir.js';
 import type { Tensor, TensorLocation, Value } from './tensor.js';
 
@@ -51,6 +51,17 @@ export interface BackendSessionOptions {
   logSeverityLevel?: number;
 }
 
+/**
+ * What a backend holds for one session (weights it uploaded, packed or cached data), returned by its init. Several
+ * sessions may share a backend: releasing one session's resources must leave the others working.
+ */
+export interface BackendSession {
+  /** Moves a CPU tensor to the backend's memory on behalf of this session; replaces Backend.upload for it. */
+  upload?(tensor: Tensor): Tensor | Promise<Tensor>;
+  /** Frees what the backend holds for this session; called once, by InferenceSession.release(). */
+  release(): void | Promise<void>;
+}
+
 export interface Backend {
   /** 'cpu-ref', 'cpu', 'gpu', 'arm'. */
   name: string;
@@ -58,11 +69,15 @@ export interface Backend {
   /** Higher runs first when the session does not order backends itself. */
   priority: number;
   isAvailable(): boolean | Promise<boolean>;
+  /** Why isAvailable() said no (no adapter, no WebAssembly...), for the session's messages. */
+  unavailableReason?(): string | undefined;
+  /** What the backend runs on once available (a GPU adapter...), for reports and benchmark labels. */
+  describe?(): string | undefined;
   /**
    * Called when a session that may use this backend is created, with that session's options (threads, limits);
-   * must be cheap to call again.
+   * must be cheap to call again. What it returns is released with the session.
    */
-  init?(options: BackendSessionOptions): Promise<void> | void;
+  init?(options: BackendSessionOptions): Promise<BackendSession | void> | BackendSession | void;
   kernels: readonly KernelSpec<any>[];
   /** Where this backend's tensors live; 'cpu' when omitted. */
   location?: TensorLocation;
@@ -94,11 +109,11 @@ export function listBackends(): Backend[] {
   return [...new Set(backends.values())].sort((a, b) => b.priority - a.priority);
 }
 
-/** Index of a backend's kernels by domain and op, built once per backend. */
-const kernelIndex = new WeakMap<Backend, Map<string, KernelSpec<any>[]>>();
+/** Index of a backend's kernels by domain and op, built once per kernel list (a session's view of a backend shares it). */
+const kernelIndex = new WeakMap<readonly KernelSpec<any>[], Map<string, KernelSpec<any>[]>>();
 
 function indexFor(backend: Backend): Map<string, KernelSpec<any>[]> {
-  let index = kernelIndex.get(backend);
+  let index = kernelIndex.get(backend.kernels);
   if (!index) {
     index = new Map();
     for (const k of backend.kernels) {
@@ -107,7 +122,7 @@ function indexFor(backend: Backend): Map<string, KernelSpec<any>[]> {
       list.push(k);
       index.set(key, list);
     }
-    kernelIndex.set(backend, index);
+    kernelIndex.set(backend.kernels, index);
   }
   return index;
 }
@@ -125,4 +140,31 @@ export function pickKernel(candidates: readonly KernelSpec<any>[], inputTypes: r
     const t = inputTypes[k.dtypeInput ?? 0];
     return t === undefined || k.dtypes.includes(t);
   });
+}
+
+const modelConstants = new WeakSet<Tensor>();
+
+/**
+ * Records the tensors a model holds (initializers and Constant values, subgraphs and functions included). They do not
+ * change while a session uses the model, so a backend may keep its own copy of one (uploaded weights, packed
+ * layouts) across runs; a tensor fed to run() is never one of them.
+ */
+export function markModelConstants(model: Model): void {
+  const visit = (nodes: readonly Node[], initializers?: ReadonlyMap<string, Tensor>): void => {
+    for (const t of initializers?.values() ?? []) modelConstants.add(t);
+    for (const node of nodes) {
+      for (const a of node.attributes) {
+        if (a.type === 'tensor' && node.opType === 'Constant') modelConstants.add(a.value as Tensor);
+        else if (a.type === 'graph') visit((a.value as Graph).nodes, (a.value as Graph).initializers);
+        else if (a.type === 'graphs') for (const g of a.value as Graph[]) visit(g.nodes, g.initializers);
+      }
+    }
+  };
+  visit(model.graph.nodes, model.graph.initializers);
+  for (const f of model.functions) visit(f.nodes);
+}
+
+/** Whether a tensor belongs to a model a session was created for (see markModelConstants). */
+export function isModelConstant(tensor: Tensor): boolean {
+  return modelConstants.has(tensor);
 }

@@ -3,7 +3,9 @@ import type { DType } from './dtype.js';
 import { CORE_BACKEND, GraphPlan, functionKey, moveValue, now, type ExecutionEnv, type NodeEvent, type RunState } from './executor.js';
 import { loadSource, type ModelSource } from './files.js';
 import type { Dim, Model, Node, TypeInfo, ValueInfo } from './ir.js';
-import { getBackend, listBackends, type Backend } from './kernel.js';
+import { getBackend, listBackends, markModelConstants, type Backend, type BackendSession } from './kernel.js';
+import { checkSymbolicSizes, planMemory, type MemoryPlan, type SymbolicTensor } from './memory-plan.js';
+import { describeConflict, inferFacts, type FactConflict, type ValueFacts } from './shape-inference.js';
 import { Tensor, describeValue, type Value } from './tensor.js';
 
 export type ExecutionProvider = string | { name: string };
@@ -45,6 +47,12 @@ export interface ValueMetadata {
   typeInfo?: TypeInfo;
 }
 
+export interface ValueType {
+  type?: DType;
+  /** Dims: numbers, symbolic names, or null where unknown; undefined when the rank is unknown. */
+  shape?: Dim[];
+}
+
 export interface NodePlacement {
   node: string;
   opType: string;
@@ -73,32 +81,116 @@ export function registerOptimizer(optimizer: ModelOptimizer): void {
 
 const DEFAULT_MAX_TENSOR_BYTES = 2 ** 31;
 
-function metadataOf(v: ValueInfo): ValueMetadata {
-  const t = v.type;
-  return { name: v.name, isTensor: t?.kind === 'tensor' || t === undefined, type: t?.kind === 'tensor' ? t.elemType : undefined, shape: t?.kind === 'tensor' ? t.shape : undefined, typeInfo: t };
+/** Metadata from the declared type, completed by inference where the model declares no type, or no dims. */
+function metadataOf(v: ValueInfo, inferred?: ValueFacts): ValueMetadata {
+  const t = v.type ?? (inferred?.type ? { kind: 'tensor', elemType: inferred.type, shape: inferred.shape } : undefined);
+  if (t?.kind !== 'tensor') return { name: v.name, isTensor: t === undefined, typeInfo: t };
+  const declared = t.shape;
+  const shape = declared && inferred?.shape?.length === declared.length ? declared.map((d, i) => d ?? inferred.shape![i]) : declared ?? inferred?.shape;
+  return { name: v.name, isTensor: true, type: t.elemType, shape, typeInfo: t };
 }
 
+/** Throws at session creation when inference proves a node's output contradicts the model's declared type. */
+function rejectConflicts(conflicts: readonly FactConflict[]): void {
+  if (!conflicts.length) return;
+  const lines = conflicts.slice(0, 10).map(describeConflict);
+  const more = conflicts.length > 10 ? `\n  ... ${conflicts.length - 10} more` : '';
+  throw new Error(`model declares types its nodes cannot produce:\n  ${lines.join('\n  ')}${more}`);
+}
+
+/** An execution provider a session was asked for (or would have tried) but could not use here, and why. */
+export interface UnavailableProvider {
+  name: string;
+  reason: string;
+}
+
+/** What resolveBackends set up for one session, keyed by the backend list it returned. */
+interface SessionBackends {
+  /** Per-session resources of the backends, released with the session. */
+  held: BackendSession[];
+  unavailable: UnavailableProvider[];
+}
+const sessionBackends = new WeakMap<readonly Backend[], SessionBackends>();
+
+/** Undefined when the backend can run here, otherwise why not. */
+async function unavailability(b: Backend): Promise<string | undefined> {
+  try {
+    if (await b.isAvailable()) return undefined;
+    return b.unavailableReason?.() ?? 'the backend reports it cannot run here';
+  } catch (e) {
+    return `checking it failed: ${e instanceof Error ? e.message : String(e)}`;
+  }
+}
+
+function unknownProvider(name: string): Error {
+  const known = listBackends().flatMap((b) => [b.name, ...(b.aliases ?? [])]).join(', ') || 'none';
+  return new Error(
+    `execution provider '${name}' is not registered (registered: ${known}); a backend registers when its package is ` +
+      `imported: import '@onnx-ts/backend-cpu-ref', '@onnx-ts/backend-cpu', '@onnx-ts/backend-gpu' or '@onnx-ts/backend-arm'`,
+  );
+}
+
+/** The backend as one session uses it: its uploads go through the session's resources (cached weights). */
+function sessionView(backend: Backend, held: BackendSession): Backend {
+  if (!held.upload) return backend;
+  return Object.create(backend, { upload: { value: (t: Tensor) => held.upload!(t) } }) as Backend;
+}
+
+/** Releases what the backends hold for the session that `backends` (from resolveBackends) belongs to; once. */
+async function releaseSessionBackends(backends: readonly Backend[]): Promise<void> {
+  const resources = sessionBackends.get(backends);
+  if (resources) await releaseAll(resources.held.splice(0));
+}
+
+/** Releases every resource, then throws the first failure. */
+async function releaseAll(held: readonly BackendSession[]): Promise<void> {
+  const results = await Promise.allSettled(held.map((h) => h.release()));
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+}
+
+/**
+ * The session's backends: the named providers that are available here (or every registered one by priority),
+ * then cpu-ref for what they cannot run. A name nobody registered is an Error; a named backend that cannot run here
+ * is skipped (logged at verbose level, listed in unavailableProviders) unless no named one can, which is an Error.
+ */
 async function resolveBackends(options: SessionOptions): Promise<Backend[]> {
-  const providers = options.executionProviders;
-  const names = providers?.map((p) => (typeof p === 'string' ? p : p.name));
+  const names = options.executionProviders?.map((p) => (typeof p === 'string' ? p : p.name));
+  const candidates = names ? names.map((name) => getBackend(name) ?? unknownProvider(name)) : listBackends();
+  const unknown = candidates.find((b): b is Error => b instanceof Error);
+  if (unknown) throw unknown;
   const chosen: Backend[] = [];
-  if (names) {
-    for (const name of names) {
-      const b = getBackend(name);
-      if (!b) {
-        const known = listBackends().map((x) => x.name).join(', ') || 'none';
-        throw new Error(`execution provider '${name}' is not registered (registered: ${known}); import its package, e.g. '@onnx-ts/backend-${name}'`);
-      }
-      if (await b.isAvailable()) chosen.push(b);
-    }
-  } else {
-    for (const b of listBackends()) if (await b.isAvailable()) chosen.push(b);
+  const unavailable: UnavailableProvider[] = [];
+  for (const b of new Set(candidates as Backend[])) {
+    const reason = await unavailability(b);
+    if (reason === undefined) chosen.push(b);
+    else unavailable.push({ name: b.name, reason });
+  }
+  if (names?.length && !chosen.length) {
+    const why = unavailable.map((u) => `'${u.name}': ${u.reason}`).join('; ');
+    throw new Error(`none of the execution providers [${names.join(', ')}] is available (${why})`);
+  }
+  if (options.logSeverityLevel === 0) {
+    for (const u of unavailable) console.warn(`[onnx-ts] execution provider '${u.name}' skipped: ${u.reason}`);
   }
   const ref = getBackend('cpu-ref');
   if (ref && !chosen.includes(ref)) chosen.push(ref);
   if (!chosen.length) throw new Error("no backend is available: import '@onnx-ts/backend-cpu-ref' (or another backend) first");
-  for (const b of chosen) await b.init?.(options);
-  return [CORE_BACKEND, ...chosen];
+  const held: BackendSession[] = [];
+  const used: Backend[] = [];
+  try {
+    for (const b of chosen) {
+      const resources = await b.init?.(options);
+      if (resources) held.push(resources);
+      used.push(resources ? sessionView(b, resources) : b);
+    }
+  } catch (e) {
+    await releaseAll(held).catch(() => undefined);
+    throw e;
+  }
+  const backends = [CORE_BACKEND, ...used];
+  sessionBackends.set(backends, { held, unavailable });
+  return backends;
 }
 
 export class InferenceSession {
@@ -106,12 +198,18 @@ export class InferenceSession {
   readonly outputNames: readonly string[];
   readonly inputMetadata: readonly ValueMetadata[];
   readonly outputMetadata: readonly ValueMetadata[];
+  /** Element type and dims (numbers, input symbols, null where unknown) of every main-graph value inference knows. */
+  readonly valueTypes: ReadonlyMap<string, ValueType>;
+  /** Peak bytes of the statically sized intermediates, and the values whose size only a run decides. */
+  readonly memoryPlan: MemoryPlan;
   /** Which backend runs each node (first choice; a node falls back per run when its inputs' types need it). */
   readonly placement: readonly NodePlacement[];
   readonly model: Model;
   private readonly plan: GraphPlan;
   private readonly env: ExecutionEnv;
   private readonly inputInfo: Map<string, ValueInfo>;
+  /** Outputs sized by the symbols of the inputs' dims, checked against maxTensorBytes once the feeds bind them. */
+  private readonly symbolicTensors: readonly SymbolicTensor[];
   private released = false;
   private profile: ProfileEvent[] | undefined;
   private intermediates: Map<string, Value> | undefined;
@@ -125,8 +223,7 @@ export class InferenceSession {
     const realInputs = graph.inputs.filter((v) => !initializerNames.has(v.name));
     this.inputNames = realInputs.map((v) => v.name);
     this.outputNames = graph.outputs.map((v) => v.name);
-    this.inputMetadata = realInputs.map(metadataOf);
-    this.outputMetadata = graph.outputs.map(metadataOf);
+    this.inputMetadata = realInputs.map((v) => metadataOf(v));
     this.inputInfo = new Map(graph.inputs.map((v) => [v.name, v]));
     this.profile = options.enableProfiling ? [] : undefined;
     this.env = {
@@ -137,6 +234,19 @@ export class InferenceSession {
       onNode: (e) => this.observe(e),
     };
     this.plan = new GraphPlan(graph, this.env, () => false);
+    markModelConstants(model);
+    const schedule = this.plan.schedule();
+    const stepOpsets = new Map(schedule.map((s) => [s.node, s.opsets]));
+    const conflicts: FactConflict[] = [];
+    const facts = inferFacts(graph, model.opsetImports, {
+      order: schedule.map((s) => s.node), opsetsOf: (n) => stepOpsets.get(n), defaultsAsConstants: true, conflicts,
+    });
+    rejectConflicts(conflicts);
+    this.valueTypes = new Map([...facts].map(([name, f]) => [name, { type: f.type, shape: f.shape }]));
+    this.outputMetadata = graph.outputs.map((v) => metadataOf(v, facts.get(v.name)));
+    const memory = planMemory(schedule, facts, this.env.maxTensorBytes);
+    this.memoryPlan = memory.plan;
+    this.symbolicTensors = memory.symbolic;
     this.placement = this.plan.placements().map(({ node, backend, depth }) => placementOf(node, backend, depth));
     if (options.logSeverityLevel === 0) {
       for (const p of this.placement) console.debug(`[onnx-ts] ${p.opType} '${p.node}' → ${p.backend}`);
@@ -147,9 +257,15 @@ export class InferenceSession {
   static async create(source: ModelSource | Model, options: SessionOptions = {}): Promise<InferenceSession> {
     let model = isModel(source) ? source : await loadSource(source);
     const backends = await resolveBackends(options);
-    const level = options.graphOptimizationLevel ?? 'extended';
-    if (registeredOptimizer && level !== 'disabled') model = registeredOptimizer(model, level, options);
-    return new InferenceSession(model, backends, options);
+    try {
+      const level = options.graphOptimizationLevel ?? 'extended';
+      if (registeredOptimizer && level !== 'disabled') model = registeredOptimizer(model, level, options);
+      return new InferenceSession(model, backends, options);
+    } catch (e) {
+      // A model refused after the backends set up per-session resources must not leave them behind.
+      await releaseSessionBackends(backends);
+      throw e;
+    }
   }
 
   /**
@@ -206,6 +322,7 @@ export class InferenceSession {
       }
       checkValue(name, feeds[name], this.inputInfo.get(name)?.type, symbols);
     }
+    checkSymbolicSizes(this.symbolicTensors, symbols, this.env.maxTensorBytes);
   }
 
   private observe(e: NodeEvent): void {
@@ -228,8 +345,16 @@ export class InferenceSession {
     return this.intermediates;
   }
 
+  /** Execution providers skipped because they cannot run here (no GPU adapter...), with the reason for each. */
+  get unavailableProviders(): readonly UnavailableProvider[] {
+    return sessionBackends.get(this.env.backends)?.unavailable ?? [];
+  }
+
+  /** Frees what the backends hold for this session (uploaded weights, pooled buffers); later runs throw. */
   async release(): Promise<void> {
+    if (this.released) return;
     this.released = true;
+    await releaseSessionBackends(this.env.backends);
   }
 }
 

@@ -1,6 +1,6 @@
 /** `onnx-ts bench`: latency and memory of a model on onnx-ts backends and, optionally, on onnxruntime, timed alternately. */
 import { InferenceSession, type Model, type Value } from '@onnx-ts/core';
-import { chooseBackends } from '../lib/backends.js';
+import { backendDescriptions, chooseBackends } from '../lib/backends.js';
 import { compareOutputs } from '../lib/compare.js';
 import { CliError } from '../lib/errors.js';
 import { isOrtEngine, measureAlternately, onnxTsEngine, ortEngine, type EngineFactory, type Measurement } from '../lib/engines.js';
@@ -75,6 +75,7 @@ export async function benchCommand(modelPath: string, opts: BenchOptions): Promi
   }
   console.log(`${modelPath}: ${runs} runs after ${warmup} warm-up, ${threads} thread${threads > 1 ? 's' : ''}, engines timed alternately`);
   for (const [name, source] of Object.entries(sources)) console.log(`  input ${name}: ${source}`);
+  for (const line of backendDescriptions(backends)) console.log(`  ${line}`);
   const base = summaries[0];
   const rows = summaries.map((s) => s.error
     ? [s.name, 'error', '', '', '', '', '', s.error.slice(0, 120)]

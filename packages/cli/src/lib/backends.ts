@@ -58,3 +58,11 @@ export async function chooseBackends(given: readonly string[] | undefined): Prom
   if (!available.length) throw new CliError('no backend is available', "install '@onnx-ts/backend-cpu-ref'");
   return [available[0]];
 }
+
+/** "gpu: <adapter>" lines for the backends that say what they run on (read after a session opened them). */
+export function backendDescriptions(names: readonly string[]): string[] {
+  return names.flatMap((name) => {
+    const what = getBackend(name)?.describe?.();
+    return what ? [`${name}: ${what}`] : [];
+  });
+}

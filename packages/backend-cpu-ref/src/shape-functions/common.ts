@@ -1,0 +1,27 @@
+/** Pieces the shape functions of several op families share. */
+import { attr, type DType, type ShapeContext, type ShapeFunction, type ValueFacts } from '@onnx-ts/core';
+
+/** Output 0 has the type and shape of input 0. */
+export const same: ShapeFunction = (c) => [{ type: c.input(0).type, shape: c.input(0).shape }];
+
+/** Output 0 has the shape of input 0 and a fixed element type. */
+export function sameShapeAs(type: DType): ShapeFunction {
+  return (c) => [{ type, shape: c.input(0).shape }];
+}
+
+/** The same shape function for each listed op. */
+export function each(ops: readonly string[], fn: ShapeFunction): Record<string, ShapeFunction> {
+  return Object.fromEntries(ops.map((op) => [op, fn]));
+}
+
+/** Axes from the attribute (before `inputFrom`) or from input `inputIndex`; null when none are given, undefined when not known. */
+export function axesOf(c: ShapeContext, inputFrom: number, inputIndex = 1): number[] | null | undefined {
+  if (c.opset < inputFrom) return c.attrs({ axes: attr.ints() }).axes ?? null;
+  if (!c.present(inputIndex)) return null;
+  return c.ints(inputIndex);
+}
+
+/** Facts of a tensor whose rank is known but not its dims. */
+export function unknownDims(type: DType | undefined, rank: number | undefined): ValueFacts {
+  return { type, shape: rank === undefined ? undefined : new Array(rank).fill(null) };
+}
