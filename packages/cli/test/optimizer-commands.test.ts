@@ -130,6 +130,21 @@ test('quantize --mode static from a calibration folder (input_K.pb), entropy, qo
   for (const k of ['y', 'z']) assert.ok(cosine(a[k], b[k]) >= 0.99, `${k}: ${cosine(a[k], b[k])}`);
 });
 
+test('quantize --mode static --calibrate-random 4, percentile, int8 activations, uint8 weights, qdq', async () => {
+  const out = join(dir, 'static-qdq.onnx');
+  const json = JSON.parse(await cli(['quantize', input, '-o', out, '--mode', 'static', '--format', 'qdq', '--per-channel', '--calibrate-random', '4',
+    '--calibrator', 'percentile', '--percentile', '99.9', '--activation-type', 'int8', '--weight-type', 'uint8', '--json']));
+  assert.is(json.format, 'qdq');
+  const activations = json.tensors.filter((t: { kind: string }) => t.kind === 'activation');
+  assert.ok(activations.length >= 2 && activations.every((t: { type: string; zeroPoints: number[] }) => t.type === 'int8' && t.zeroPoints.every((z) => z === 0)));
+  assert.ok(json.tensors.filter((t: { kind: string }) => t.kind === 'weight').every((t: { type: string }) => t.type === 'uint8'));
+  const m = read(out);
+  assert.ok(checkModel(m).ok);
+  assert.ok(m.graph.nodes.some((n) => n.opType === 'QuantizeLinear'));
+  const [a, b] = [await ortOutputs(input), await ortOutputs(out)];
+  for (const k of ['y', 'z']) assert.ok(cosine(a[k], b[k]) >= 0.99, `${k}: ${cosine(a[k], b[k])}`);
+});
+
 test('quantize: static without calibration, int4 with --mode, unknown calibrator are errors', async () => {
   const out = join(dir, 'bad.onnx');
   for (const [args, message] of [

@@ -1,8 +1,8 @@
 /**
  * `pnpm --filter @onnx-ts/optimizer bench [--models REGEX] [--runs N]`: for each light model of the ONNX test data,
- * node counts and median cpu-ref latency of the model as loaded, optimized (extended), and optimized with the
- * com.onnx-ts fused ops; the three are timed alternately in one process, with a garbage collection before each run
- * (the script runs node with --expose-gc). Prints a Markdown table.
+ * node counts and median cpu-ref latency (process CPU time and wall time) of the model as loaded, optimized
+ * (extended), and optimized with the com.onnx-ts fused ops, timed alternately in one process (see timing.ts; the
+ * script runs node with --expose-gc). Prints a Markdown table.
  */
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -10,6 +10,7 @@ import { compareValues, discoverCases, findDataRoot } from '@onnx-ts/conformance
 import { InferenceSession, type Model, type Tensor } from '@onnx-ts/core';
 import '@onnx-ts/backend-cpu-ref';
 import { countNodes, optimizeModel } from '../src/index.js';
+import { timeAlternately } from './timing.js';
 
 const { values } = parseArgs({ options: { models: { type: 'string' }, runs: { type: 'string', default: '5' }, data: { type: 'string' } } });
 const runs = Number(values.runs);
@@ -18,14 +19,7 @@ const filter = values.models ? new RegExp(values.models) : undefined;
 const cases = discoverCases(join(findDataRoot(values.data), 'light')).filter((c) => !filter || filter.test(c.name));
 if (!cases.length) throw new Error(`no light models${filter ? ` matching ${filter}` : ''}`);
 
-const collectGarbage = (globalThis as { gc?: () => void }).gc;
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-
-console.log('| model | nodes | optimized | fused | cpu-ref ms | optimized ms | fused ms | speed-up | fused speed-up | optimize ms | output |');
+console.log('| model | nodes | optimized | fused | cpu-ref ms, CPU / wall | optimized ms | fused ms | speed-up, CPU / wall | fused speed-up | optimize ms | output |');
 console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|');
 for (const c of cases) {
   const { model, dataSets } = c.load();
@@ -41,7 +35,6 @@ for (const c of cases) {
   // The session's own optimizer is off: each variant runs as written.
   const sessions = await Promise.all(variants.map(([, m, providers]) => InferenceSession.create(m, { executionProviders: providers, graphOptimizationLevel: 'disabled' })));
   const feeds = { [sessions[0].inputNames[0]]: dataSets[0].inputs[0] as Tensor };
-  const times: number[][] = variants.map(() => []);
   const verdicts: string[] = [];
   for (const [i, s] of sessions.entries()) {
     const out = await s.run(feeds);
@@ -49,15 +42,13 @@ for (const c of cases) {
     const mismatch = compareValues(out[name], dataSets[0].outputs[0], c.tolerance, name);
     if (mismatch) verdicts.push(`${variants[i][0]}: ${mismatch}`);
   }
-  for (let r = 0; r < runs; r++) {
-    for (const [i, s] of sessions.entries()) {
-      // Collect the previous run's garbage first, so one variant's allocations are not paid for by the next.
-      collectGarbage?.();
-      const t0 = performance.now();
-      await s.run(feeds);
-      times[i].push(performance.now() - t0);
-    }
-  }
-  const [base, opt, fus] = times.map(median);
-  console.log(`| ${c.name.replace(/^test_/, '')} | ${countNodes(model.graph)} | ${countNodes(optimized.graph)} | ${countNodes(fused.graph)} | ${base.toFixed(0)} | ${opt.toFixed(0)} | ${fus.toFixed(0)} | ${(base / opt).toFixed(2)}× | ${(base / fus).toFixed(2)}× | ${optimizeMs.toFixed(0)} | ${verdicts.length ? verdicts.join('; ') : 'matches'} |`);
+  const { wall: [base, opt, fus], cpu: [baseCpu, optCpu, fusCpu] } = await timeAlternately(sessions, feeds, runs);
+  const ms = (cpuMs: number, wallMs: number): string => `${cpuMs.toFixed(0)} / ${wallMs.toFixed(0)}`;
+  const ratio = (cpuRatio: number, wallRatio: number): string => `${cpuRatio.toFixed(2)}× / ${wallRatio.toFixed(2)}×`;
+  const cells = [
+    c.name.replace(/^test_/, ''), countNodes(model.graph), countNodes(optimized.graph), countNodes(fused.graph),
+    ms(baseCpu, base), ms(optCpu, opt), ms(fusCpu, fus), ratio(baseCpu / optCpu, base / opt), ratio(baseCpu / fusCpu, base / fus),
+    optimizeMs.toFixed(0), verdicts.length ? verdicts.join('; ') : 'matches',
+  ];
+  console.log(`| ${cells.join(' | ')} |`);
 }

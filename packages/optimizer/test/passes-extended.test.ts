@@ -108,6 +108,38 @@ test('GELU (erf form, three association orders) becomes Gelu at opset 20, not be
   assert.is(opCounts(optimizeModel(build(18)).model).Gelu, undefined);
 });
 
+/** Two decomposed tanh GELUs: a = Pow cube, (x·(1+t))·0.5; b = x·x·x cube, (x·0.5)·(1+t), operands swapped. */
+function tanhGeluModel(opset: number, cubic = 0.044715): Model {
+  const g = new GraphBuilder();
+  for (const x of ['x', 'x2']) g.input(x, 'float32', [2, 8]);
+  g.initializer('three', new Tensor('float32', [3], []));
+  g.initializer('c', new Tensor('float32', [cubic], []));
+  g.initializer('k', new Tensor('float32', [Math.sqrt(2 / Math.PI)], []));
+  g.initializer('one', new Tensor('float32', [1], []));
+  g.initializer('half', new Tensor('float32', [0.5], []));
+  const tanhA = g.op('Tanh', [g.op('Mul', [g.op('Add', ['x', g.op('Mul', [g.op('Pow', ['x', 'three']), 'c'])]), 'k'])]);
+  g.node('Mul', [g.op('Mul', ['x', g.op('Add', [tanhA, 'one'])]), 'half'], {}, { outputs: ['a'] });
+  const cube = g.op('Mul', [g.op('Mul', ['x2', 'x2']), 'x2']);
+  const tanhB = g.op('Tanh', [g.op('Mul', ['k', g.op('Add', [g.op('Mul', ['c', cube]), 'x2'])])]);
+  g.node('Mul', [g.op('Mul', ['x2', 'half']), g.op('Add', ['one', tanhB])], {}, { outputs: ['b'] });
+  for (const o of ['a', 'b']) g.output(o, 'float32');
+  return buildModel(g.build(), { 'ai.onnx': opset });
+}
+
+test("GELU tanh approximation (Pow or x·x·x cube) becomes Gelu approximate='tanh' at opset 20, not before", async () => {
+  const model = tanhGeluModel(20);
+  const { model: out } = optimizeModel(model);
+  assert.equal(opCounts(out), { Gelu: 2 });
+  for (const n of out.graph.nodes) assert.equal(n.attributes.map((a) => [a.name, a.value]), [['approximate', 'tanh']]);
+  // Below x ≈ -3 the decomposed form loses its digits to 1 + tanh(…) ≈ 0 in float32, so the inputs stay within ±2.5.
+  await assertSameOutputs(model, out, { x: positiveTensor([2, 8], 1, -2.5, 2.5), x2: positiveTensor([2, 8], 2, -2.5, 2.5) });
+  assert.is(opCounts(optimizeModel(tanhGeluModel(18)).model).Gelu, undefined);
+});
+
+test('a tanh expression with another cubic coefficient (0.05 instead of 0.044715) is not taken for GELU', () => {
+  assert.is(opCounts(optimizeModel(tanhGeluModel(20, 0.05)).model).Gelu, undefined);
+});
+
 test('LayerNormalization pattern (ReduceMean, Sub, Pow, Sqrt, Div, scale, bias) becomes LayerNormalization', async () => {
   const g = new GraphBuilder();
   g.input('x', 'float32', [2, 3, 16]);

@@ -1,6 +1,7 @@
 /**
  * Subgraph patterns replaced by the standard ONNX op that computes the same thing, where the model's opset has it:
- * GELU (erf form, opset 20), LayerNormalization (17), RMSNormalization (23), and scaled dot-product Attention (23).
+ * GELU (erf form, or the tanh approximation as approximate='tanh'; opset 20), LayerNormalization (17),
+ * RMSNormalization (23), and scaled dot-product Attention (23).
  */
 import { Tensor, attr, normalizeAxis, readAttributes, toAttribute, type Node } from '@onnx-ts/core';
 import { makeNode, removeNodes, replaceValue } from '../graph.js';
@@ -60,29 +61,76 @@ function replacePattern(ctx: PassContext, matched: Node[], output: string, repla
   return true;
 }
 
-/** x·0.5·(1 + erf(x/√2)) in any of the association orders exporters write. */
-function matchGelu(ctx: PassContext, erf: Node): { x: string; nodes: Node[]; output: string } | undefined {
+interface GeluMatch {
+  x: string;
+  nodes: Node[];
+  output: string;
+  approximate: 'none' | 'tanh';
+}
+
+/**
+ * The tail both GELU forms share, x·0.5·(1 + f) with f = erf(…) or tanh(…), in any of the association orders
+ * exporters write; `head` are the nodes computing f's input.
+ */
+function matchGeluTail(ctx: PassContext, f: Node, x: string, head: Node[], approximate: GeluMatch['approximate']): GeluMatch | undefined {
+  const plusOne = onlyReader(ctx, f, 'Add');
+  if (!plusOne || !near(scalar(ctx, otherInput(plusOne, f.outputs[0])), 1)) return undefined;
+  const m1 = onlyReader(ctx, plusOne, 'Mul');
+  const partner = m1 && otherInput(m1, plusOne.outputs[0]);
+  if (!m1 || !partner) return undefined;
+  const base = [...head, f, plusOne, m1];
+  if (partner === x || near(scalar(ctx, partner), 0.5)) {
+    // (x·(1+f))·0.5 or ((1+f)·0.5)·x
+    const m2 = onlyReader(ctx, m1, 'Mul');
+    const rest = m2 && otherInput(m2, m1.outputs[0]);
+    const fits = partner === x ? near(scalar(ctx, rest), 0.5) : rest === x;
+    return m2 && fits ? { x, nodes: [...base, m2], output: m2.outputs[0], approximate } : undefined;
+  }
+  // (x·0.5)·(1+f)
+  const half = producedOnlyFor(ctx, partner, 'Mul', m1);
+  if (!half || !half.inputs.includes(x) || !near(scalar(ctx, otherInput(half, x)), 0.5)) return undefined;
+  return { x, nodes: [...base, half], output: m1.outputs[0], approximate };
+}
+
+/** x·0.5·(1 + erf(x/√2)). */
+function matchErfGelu(ctx: PassContext, erf: Node): GeluMatch | undefined {
   const scaled = producedOnlyFor(ctx, erf.inputs[0], ['Div', 'Mul'], erf);
   if (!scaled) return undefined;
   const [x, k] = scaled.inputs;
   if (scaled.opType === 'Div' ? !near(scalar(ctx, k), Math.SQRT2) : !near(scalar(ctx, k), Math.SQRT1_2)) return undefined;
-  const plusOne = onlyReader(ctx, erf, 'Add');
-  if (!plusOne || !near(scalar(ctx, otherInput(plusOne, erf.outputs[0])), 1)) return undefined;
-  const m1 = onlyReader(ctx, plusOne, 'Mul');
-  const partner = m1 && otherInput(m1, plusOne.outputs[0]);
-  if (!m1 || !partner) return undefined;
-  const base = [scaled, erf, plusOne, m1];
-  if (partner === x || near(scalar(ctx, partner), 0.5)) {
-    // (x·(1+erf))·0.5 or ((1+erf)·0.5)·x
-    const m2 = onlyReader(ctx, m1, 'Mul');
-    const rest = m2 && otherInput(m2, m1.outputs[0]);
-    const fits = partner === x ? near(scalar(ctx, rest), 0.5) : rest === x;
-    return m2 && fits ? { x, nodes: [...base, m2], output: m2.outputs[0] } : undefined;
+  return matchGeluTail(ctx, erf, x, [scaled], 'none');
+}
+
+/** The input of a Mul node whose other input is the scalar constant `k`, when there is one. */
+function scaledBy(ctx: PassContext, mul: Node, k: number): string | undefined {
+  if (mul.inputs.length !== 2) return undefined;
+  if (near(scalar(ctx, mul.inputs[1]), k)) return mul.inputs[0];
+  return near(scalar(ctx, mul.inputs[0]), k) ? mul.inputs[1] : undefined;
+}
+
+/** The nodes computing x³ into `name` for `reader` alone: Pow(x, 3), (x·x)·x or x·(x·x). */
+function cubeOf(ctx: PassContext, name: string, x: string, reader: Node): Node[] | undefined {
+  const top = producedOnlyFor(ctx, name, ['Pow', 'Mul'], reader);
+  if (!top) return undefined;
+  if (top.opType === 'Pow') return top.inputs[0] === x && near(scalar(ctx, top.inputs[1]), 3) ? [top] : undefined;
+  const square = otherInput(top, x);
+  const sq = square && producedOnlyFor(ctx, square, 'Mul', top);
+  return sq && sq.inputs[0] === x && sq.inputs[1] === x ? [sq, top] : undefined;
+}
+
+/** x·0.5·(1 + tanh(√(2/π)·(x + 0.044715·x³))). */
+function matchTanhGelu(ctx: PassContext, tanh: Node): GeluMatch | undefined {
+  const outer = producedOnlyFor(ctx, tanh.inputs[0], 'Mul', tanh);
+  const inner = outer && scaledBy(ctx, outer, Math.sqrt(2 / Math.PI));
+  const sum = outer && inner ? producedOnlyFor(ctx, inner, 'Add', outer) : undefined;
+  if (!outer || !sum) return undefined;
+  for (const x of sum.inputs) {
+    const cubic = producedOnlyFor(ctx, otherInput(sum, x), 'Mul', sum);
+    const cube = cubic && scaledBy(ctx, cubic, 0.044715);
+    const cubeNodes = cubic && cube ? cubeOf(ctx, cube, x, cubic) : undefined;
+    if (cubic && cubeNodes) return matchGeluTail(ctx, tanh, x, [...cubeNodes, cubic, sum, outer], 'tanh');
   }
-  // (x·0.5)·(1+erf)
-  const half = producedOnlyFor(ctx, partner, 'Mul', m1);
-  if (!half || !half.inputs.includes(x) || !near(scalar(ctx, otherInput(half, x)), 0.5)) return undefined;
-  return { x, nodes: [...base, half], output: m1.outputs[0] };
+  return undefined;
 }
 
 export const geluFusion: Pass = {
@@ -91,11 +139,12 @@ export const geluFusion: Pass = {
   run(ctx) {
     if (ctx.opset() < 20) return 0;
     let changes = 0;
-    for (const erf of [...ctx.graph.nodes]) {
-      if (erf.opType !== 'Erf' || erf.domain !== 'ai.onnx' || !ctx.graph.nodes.includes(erf)) continue;
-      const m = matchGelu(ctx, erf);
+    for (const f of [...ctx.graph.nodes]) {
+      if ((f.opType !== 'Erf' && f.opType !== 'Tanh') || f.domain !== 'ai.onnx' || !ctx.graph.nodes.includes(f)) continue;
+      const m = f.opType === 'Erf' ? matchErfGelu(ctx, f) : matchTanhGelu(ctx, f);
       if (!m || !FLOATS.has(ctx.facts.get(m.x)?.type ?? '')) continue;
-      const gelu = makeNode('Gelu', [m.x], [], ctx.names.fresh('Gelu_fused'));
+      const attributes = m.approximate === 'tanh' ? [toAttribute('approximate', 'tanh')] : [];
+      const gelu = makeNode('Gelu', [m.x], [], ctx.names.fresh('Gelu_fused'), attributes);
       if (replacePattern(ctx, m.nodes, m.output, gelu)) changes++;
     }
     return changes;

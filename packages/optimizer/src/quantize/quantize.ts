@@ -267,7 +267,9 @@ class Rewriter {
     const [wq, ws, wz] = this.weight(c).names;
     const [xq, xs, xz] = this.dynamicQuantized(c.x);
     const wzInput = this.weightType === 'uint8' ? [wz] : [];
-    if (this.options.format === 'qdq') {
+    // ConvInteger allows one weight zero point per channel, but onnxruntime rejects it: such a Conv is written as QDQ.
+    const perChannelZeroPoints = c.kind === 'Conv' && this.options.perChannel && this.weightType === 'uint8';
+    if (this.options.format === 'qdq' || perChannelZeroPoints) {
       const x = this.dequantize(xq, xs, xz);
       const w = this.dequantize(wq, ws, wz, this.axisAttr(c));
       this.g.nodes.push({ ...node, inputs: [x, w, ...node.inputs.slice(2)] });

@@ -110,6 +110,12 @@ export function copyElements(
 
 /** A tensor of `dims` with every element equal to the one element of `value` (every offset reads element 0). */
 export function filledTensor(value: Tensor, dims: readonly number[]): Tensor {
+  // One slot per element: a plain fill, which is what large weight tensors built by ConstantOfShape need to be fast.
+  if (slotsPerElement(value.type) === 1) {
+    const out = allocData(value.type, shapeSize(dims)) as unknown as { fill(v: unknown): unknown };
+    out.fill(storageOf(value)[0]);
+    return new Tensor(value.type, out as never, dims);
+  }
   return gatherByAxisOffsets(value, dims, dims.map((d) => new Float64Array(d)));
 }
 
