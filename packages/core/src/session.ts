@@ -231,7 +231,8 @@ export class InferenceSession {
       opsets: model.opsetImports,
       functions: new Map(model.functions.map((f) => [functionKey(f.domain, f.name), f])),
       maxTensorBytes: options.maxTensorBytes ?? DEFAULT_MAX_TENSOR_BYTES,
-      onNode: (e) => this.observe(e),
+      // Without a listener the executor reads no clock and makes no event per node.
+      onNode: options.enableProfiling || options.captureIntermediates ? (e) => this.observe(e) : undefined,
     };
     this.plan = new GraphPlan(graph, this.env, () => false);
     markModelConstants(model);
