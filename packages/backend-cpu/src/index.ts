@@ -3,6 +3,9 @@
  * split over worker threads that share the module's memory. Every node it has no kernel for, and every input type
  * other than float32, falls back to 'cpu-ref' per node.
  *
+ * Kernel outputs are tensors resident in the WebAssembly memory (location 'wasm'), freed there when the executor
+ * disposes them; CPU inputs are read where they are.
+ *
  * Threads: the session option intraOpNumThreads, else configure({ threads }), else the environment variable
  * ONNX_TS_THREADS, else every core (browsers: hardwareConcurrency when cross-origin isolated, otherwise 1).
  */
@@ -10,6 +13,7 @@ import { registerBackend, type Backend, type BackendSessionOptions } from '@onnx
 import '@onnx-ts/backend-cpu-ref';
 import { kernels } from './kernels.js';
 import { activeThreads, defaultThreads, setThreads } from './runtime/pool.js';
+import { WASM_LOCATION, download, upload } from './runtime/resident.js';
 import { wasmRuntime } from './runtime/wasm.js';
 
 export const backendName = 'cpu';
@@ -47,6 +51,10 @@ const cpu: Backend = {
     await setThreads(threads);
   },
   kernels,
+  // Float32 outputs stay in the WebAssembly memory between this backend's nodes; other backends get CPU copies.
+  location: WASM_LOCATION,
+  upload,
+  download,
 };
 
 registerBackend(cpu);

@@ -9,6 +9,7 @@ const gemmCases: [string, { a: number[]; b: number[]; c?: number[]; attrs?: Reco
   ['transA and transB, scalar C', { a: [15, 9], b: [11, 15], c: [1], attrs: { transA: 1, transB: 1 } }],
   ['C as a column [M, 1]', { a: [8, 5], b: [5, 6], c: [8, 1], attrs: { beta: -1 } }],
   ['no C', { a: [7, 300], b: [300, 10] }],
+  ['edge tiles of 3 rows and 3 columns, two K blocks', { a: [15, 260], b: [260, 19], c: [19] }],
 ];
 
 gemmCases.forEach(([name, c], i) => {

@@ -19,7 +19,7 @@ export interface SessionOptions {
   logSeverityLevel?: 0 | 1 | 2 | 3 | 4;
   /** Collects per-node timings, read with endProfiling(). */
   enableProfiling?: boolean;
-  /** Keeps every intermediate value of the last run, read with lastIntermediates(). */
+  /** Keeps every intermediate value of the last run, in CPU memory, read with lastIntermediates(). */
   captureIntermediates?: boolean;
   /** Largest tensor a kernel may produce, in bytes (default 2 GiB). */
   maxTensorBytes?: number;
@@ -290,17 +290,33 @@ export class InferenceSession {
     const timeoutMs = runOptions.timeoutMs ?? this.options.runTimeoutMs;
     const state: RunState = {
       started, deadline: timeoutMs === undefined ? Infinity : started + timeoutMs, timeoutMs,
-      // Captured intermediates must stay readable after the run, so nothing is disposed then.
-      deviceRefs: this.options.captureIntermediates ? undefined : new Map(),
+      // Captured intermediates are downloaded after the run, so nothing is disposed during it.
+      deviceRefs: this.intermediates ? undefined : new Map(),
     };
-    const outputs = await this.plan.run(inputs, undefined, state);
-    const result: Record<string, Value> = {};
-    for (const [i, o] of graph.outputs.entries()) {
-      // Outputs always reach the caller in CPU memory.
-      if (wanted.includes(o.name)) result[o.name] = (await moveValue(outputs[i], undefined, this.env.backends)) as Value;
+    try {
+      const outputs = await this.plan.run(inputs, undefined, state);
+      const result: Record<string, Value> = {};
+      for (const [i, o] of graph.outputs.entries()) {
+        // Outputs always reach the caller in CPU memory.
+        if (wanted.includes(o.name)) result[o.name] = (await moveValue(outputs[i], undefined, this.env.backends)) as Value;
+      }
+      if (state.deviceRefs) this.disposeDeviceOutputs(outputs, inputs);
+      return result;
+    } finally {
+      // Also after a failed run: what was captured up to the failure is what a debugging user wants to read.
+      if (this.intermediates) await this.downloadIntermediates(inputs);
     }
-    if (state.deviceRefs) this.disposeDeviceOutputs(outputs, inputs);
-    return result;
+  }
+
+  /** Replaces captured device tensors by CPU copies and frees the device ones (each once: values may alias). */
+  private async downloadIntermediates(feeds: readonly (Value | undefined)[]): Promise<void> {
+    const copies = new Map<Tensor, Value>();
+    for (const [name, v] of this.intermediates!) {
+      if (!(v instanceof Tensor) || v.location === 'cpu') continue;
+      if (!copies.has(v)) copies.set(v, (await moveValue(v, undefined, this.env.backends)) as Value);
+      this.intermediates!.set(name, copies.get(v)!);
+    }
+    for (const v of copies.keys()) if (!feeds.includes(v)) v.dispose();
   }
 
   /** Device tensors the graph returned are dead once their CPU copies exist (feeds are the caller's). */

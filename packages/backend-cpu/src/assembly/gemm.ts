@@ -100,16 +100,69 @@ function finishRow(c: usize, v0: v128, v1: v128, ep: Epilogue, row: i32): void {
   v128.store(c, v1, 16);
 }
 
+/** The first 4 rows of an A panel times a B panel into `tmp` (rows of NR floats), no epilogue. */
+function product4x8(a: usize, b: usize, kc: i32, tmp: usize): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  for (let k = 0; k < kc; k++) {
+    const b0 = v128.load(b), b1 = v128.load(b, 16);
+    let av = v128.load32_splat(a, 0); c00 = f32x4.add(c00, f32x4.mul(av, b0)); c01 = f32x4.add(c01, f32x4.mul(av, b1));
+    av = v128.load32_splat(a, 4); c10 = f32x4.add(c10, f32x4.mul(av, b0)); c11 = f32x4.add(c11, f32x4.mul(av, b1));
+    av = v128.load32_splat(a, 8); c20 = f32x4.add(c20, f32x4.mul(av, b0)); c21 = f32x4.add(c21, f32x4.mul(av, b1));
+    av = v128.load32_splat(a, 12); c30 = f32x4.add(c30, f32x4.mul(av, b0)); c31 = f32x4.add(c31, f32x4.mul(av, b1));
+    a += MR * 4;
+    b += NR * 4;
+  }
+  v128.store(tmp, c00); v128.store(tmp, c01, 16); v128.store(tmp, c10, 32); v128.store(tmp, c11, 48);
+  v128.store(tmp, c20, 64); v128.store(tmp, c21, 80); v128.store(tmp, c30, 96); v128.store(tmp, c31, 112);
+}
+
+/** The first 2 rows of an A panel times a B panel into `tmp`, no epilogue. */
+function product2x8(a: usize, b: usize, kc: i32, tmp: usize): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  for (let k = 0; k < kc; k++) {
+    const b0 = v128.load(b), b1 = v128.load(b, 16);
+    let av = v128.load32_splat(a, 0); c00 = f32x4.add(c00, f32x4.mul(av, b0)); c01 = f32x4.add(c01, f32x4.mul(av, b1));
+    av = v128.load32_splat(a, 4); c10 = f32x4.add(c10, f32x4.mul(av, b0)); c11 = f32x4.add(c11, f32x4.mul(av, b1));
+    a += MR * 4;
+    b += NR * 4;
+  }
+  v128.store(tmp, c00); v128.store(tmp, c01, 16); v128.store(tmp, c10, 32); v128.store(tmp, c11, 48);
+}
+
+/** All MR rows of an A panel times the first 4 columns of a B panel into `tmp` (rows of NR floats), no epilogue. */
+function product6x4(a: usize, b: usize, kc: i32, tmp: usize): void {
+  let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0), c4 = f32x4.splat(0), c5 = f32x4.splat(0);
+  for (let k = 0; k < kc; k++) {
+    const b0 = v128.load(b);
+    c0 = f32x4.add(c0, f32x4.mul(v128.load32_splat(a, 0), b0));
+    c1 = f32x4.add(c1, f32x4.mul(v128.load32_splat(a, 4), b0));
+    c2 = f32x4.add(c2, f32x4.mul(v128.load32_splat(a, 8), b0));
+    c3 = f32x4.add(c3, f32x4.mul(v128.load32_splat(a, 12), b0));
+    c4 = f32x4.add(c4, f32x4.mul(v128.load32_splat(a, 16), b0));
+    c5 = f32x4.add(c5, f32x4.mul(v128.load32_splat(a, 20), b0));
+    a += MR * 4;
+    b += NR * 4;
+  }
+  v128.store(tmp, c0); v128.store(tmp, c1, 32); v128.store(tmp, c2, 64);
+  v128.store(tmp, c3, 96); v128.store(tmp, c4, 128); v128.store(tmp, c5, 160);
+}
+
 /**
- * One partial tile (rows < MR or cols < NR): computed into `tmp` (MR×NR floats) with a plain epilogue, then the valid
- * part merged into C element by element.
+ * One partial tile (rows < MR or cols < NR): the product computed into `tmp` (MR×NR floats) by the smallest kernel
+ * that covers it, then the valid part merged into C with the epilogue.
  */
 function partialTile(a: usize, b: usize, kc: i32, c: usize, ldcBytes: usize, ep: Epilogue, row0: i32, rows: i32, cols: i32, tmp: usize): void {
-  const plain = changetype<Epilogue>(tmp + MR * NR * 4);
-  plain.accumulate = false;
-  plain.last = false;
-  plain.bias = 0;
-  tile6x8(a, b, kc, tmp, NR * 4, plain, 0);
+  if (rows <= 2) product2x8(a, b, kc, tmp);
+  else if (rows <= 4) product4x8(a, b, kc, tmp);
+  else if (cols <= 4) product6x4(a, b, kc, tmp);
+  else {
+    const plain = changetype<Epilogue>(tmp + MR * NR * 4);
+    plain.accumulate = false;
+    plain.last = false;
+    plain.bias = 0;
+    tile6x8(a, b, kc, tmp, NR * 4, plain, 0);
+  }
   if (cols == NR) {
     // Only rows are missing (the last panel of M): whole rows through the vector epilogue.
     for (let r = 0; r < rows; r++) {

@@ -2,4 +2,5 @@
 export { im2colJob, packA, gemmJob } from './jobs';
 export { depthwiseJob, poolJob } from './spatial';
 export { elementwiseJob, gemvJob, lrn, softmaxRows } from './elementwise';
+export { permute } from './layout';
 export { winogradFilter, winogradInputJob, winogradOutputJob } from './winograd';

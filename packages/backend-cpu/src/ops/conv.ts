@@ -1,16 +1,17 @@
 /**
  * Conv on float32 NCHW (1-D and 2-D): a dedicated kernel for depthwise convolutions, Winograd F(2,3) for 3×3 stride-1
  * convolutions with enough channels, otherwise the packed GEMM with the prepacked weights as A and the image patches as
- * B, one problem per image and group. `convolve` also takes a clamp (lo, hi) applied in the kernels' epilogue, ready for
- * fused Conv+Relu/Clip nodes; the ONNX Conv passes none.
+ * B, one problem per image and group. `convolve` also takes a clamp (lo, hi) applied in the kernels' epilogue, which
+ * the optimizer's FusedConv nodes with a Relu or Clip activation use; the ONNX Conv passes none.
  */
-import { shapeSize, type KernelContext, type KernelInputs, type Tensor, type Value } from '@onnx-ts/core';
-import { packedConstant, readFloats, withScratch, writeJob, type Scratch } from '../runtime/call.js';
+import { attr, getBackend, kernelsFor, pickKernel, shapeSize, type KernelContext, type KernelInputs, type Tensor, type Value } from '@onnx-ts/core';
+import { packedConstant, withScratch, writeJob, type Scratch } from '../runtime/call.js';
+import { floatsOf } from '../runtime/resident.js';
 import { activeThreads, runJob } from '../runtime/pool.js';
 import { wasmRuntime } from '../runtime/wasm.js';
-import { accelerate, floatInput, floatTensor } from './accelerate.js';
+import { accelerate, floatInput, referenceSpecs, withFastPath } from './accelerate.js';
 import { packGroupsA, packedABytes, runGemm } from './gemm-plan.js';
-import { planeGeometry, type Plane, type WindowAttributes } from './geometry.js';
+import { paddedPlane, planeGeometry, type Plane, type WindowAttributes } from './geometry.js';
 
 /**
  * Output width from which the patches are packed straight from the image (stride 1): narrower rows make most NR-wide
@@ -62,24 +63,28 @@ export function convolve(inputs: KernelInputs, a: ConvAttributes, ctx: KernelCon
   const { x, w, bias, plane: g } = s;
   const outSize = shapeSize(s.outDims);
   ctx.checkAllocation('float32', outSize);
-  const out = withScratch((scratch) => {
+  return withScratch((scratch) => {
     const f32 = () => wasmRuntime().f32();
-    const xAt = scratch.input(x.data);
-    const yAt = scratch.alloc(outSize * 4);
-    const biasAt = bias ? packedConstant('bias', bias, bias.size * 4, scratch, (at) => f32().set(bias.data, at >> 2)) : 0;
+    const xAt = scratch.tensor(x);
+    const yAt = scratch.output(outSize);
+    const biasAt = bias ? packedConstant('bias', bias, bias.size * 4, scratch, (at) => f32().set(floatsOf(bias), at >> 2)) : 0;
     const outPlane = g.outH * g.outW;
     if (s.groups === s.channels && s.filters === s.channels) {
-      const wAt = packedConstant('depthwise', w, w.size * 4, scratch, (at) => f32().set(w.data, at >> 2));
+      const wAt = packedConstant('depthwise', w, w.size * 4, scratch, (at) => f32().set(floatsOf(w), at >> 2));
+      const threads = s.channels * outPlane * g.kh * g.kw > 1 << 16 ? activeThreads() : 1;
+      const { rows, cols } = paddedPlane(g);
+      const planeBytes = Math.ceil((rows * cols * 4) / 64) * 64;
+      const buffers = scratch.alloc(planeBytes * threads);
       const job = writeJob([0, s.batch * s.channels, s.channels, g.H, g.W, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, g.dh, g.dw,
-        g.outH, g.outW, xAt, wAt, biasAt, yAt, lo, hi, 0, 0, 0], [19, 20]);
-      runJob('depthwiseJob', job, s.channels * outPlane * g.kh * g.kw > 1 << 16 ? activeThreads() : 1);
+        g.outH, g.outW, xAt, wAt, biasAt, yAt, lo, hi, 0, g.phEnd, g.pwEnd, rows, cols, buffers, planeBytes], [19, 20]);
+      runJob('depthwiseJob', job, threads);
     } else if (useWinograd(s)) {
       winograd(s, xAt, yAt, biasAt, lo, hi, scratch);
     } else {
       const m = s.filters / s.groups;
       const k = (s.channels / s.groups) * g.kh * g.kw;
       const packed = packedConstant('conv-a', w, packedABytes(m, k) * s.groups, scratch, (at) => {
-        const raw = scratch.input(w.data);
+        const raw = scratch.tensor(w);
         packGroupsA(at, raw, s.groups, m, k);
       });
       const groupChannels = s.channels / s.groups;
@@ -99,9 +104,8 @@ export function convolve(inputs: KernelInputs, a: ConvAttributes, ctx: KernelCon
         runGemm({ ...common, b: columns, bGroupStride: k * outPlane * 4, matrix: { rowStride: outPlane, colStride: 1 } }, scratch);
       }
     }
-    return readFloats(yAt, outSize);
+    return [scratch.result(yAt, s.outDims)];
   });
-  return [floatTensor(out, s.outDims)];
 }
 
 /**
@@ -122,7 +126,7 @@ function winograd(s: ConvShape, xAt: number, yAt: number, biasAt: number, lo: nu
   const tilesH = Math.ceil(g.outH / 2), tilesW = Math.ceil(g.outW / 2), T = tilesH * tilesW;
   const rt = wasmRuntime();
   const packed = packedConstant('winograd-a', s.w, 16 * packedABytes(M, C), scratch, (at) => {
-    const raw = scratch.input(s.w.data);
+    const raw = scratch.tensor(s.w);
     const u = scratch.alloc(16 * M * C * 4);
     for (let i = 0; i < M * C; i++) rt.exports.winogradFilter(u + i * 4, M * C * 4, raw + i * 36);
     packGroupsA(at, u, 16, M, C);
@@ -147,4 +151,40 @@ function winograd(s: ConvShape, xAt: number, yAt: number, biasAt: number, lo: nu
   }
 }
 
-export default accelerate('Conv', (inputs, a: ConvAttributes, ctx) => convolve(inputs, a, ctx));
+/** The domain of the optimizer's fused ops, and the Conv opset whose attributes FusedConv takes. */
+const FUSED_DOMAIN = 'com.onnx-ts';
+const FUSED_BASE_OPSET = 13;
+const FUSED_BACKEND = 'onnx-ts-fused';
+
+/** The clamp (lo, hi) an activation of a fused node amounts to, or undefined when it is not one. */
+function activationClamp(activation: string, params: readonly number[]): [number, number] | undefined {
+  if (activation === 'Relu' && params.length === 0) return [0, Infinity];
+  // The fused ops' Clip takes lo for values under lo even when lo > hi; the clamp would give hi.
+  if (activation === 'Clip' && params.length === 2 && params[0] <= params[1]) return [params[0], params[1]];
+  return undefined;
+}
+
+const baseConv = referenceSpecs('Conv').find((k) => k.since <= FUSED_BASE_OPSET && (k.until === undefined || k.until >= FUSED_BASE_OPSET))!;
+
+/**
+ * FusedConv (the optimizer's Conv + activation): Relu and Clip become the convolution's clamp; other activations, and
+ * convolutions outside the fast path, run on the kernel of the optimizer's 'onnx-ts-fused' backend.
+ */
+const fusedConv = withFastPath({
+  op: 'FusedConv',
+  domain: FUSED_DOMAIN,
+  since: 1,
+  dtypes: ['float32'],
+  attrs: { ...baseConv.attrs, activation: attr.string.required(), activation_params: attr.floats([]) },
+  run: (inputs, a, ctx) => {
+    const owner = getBackend(FUSED_BACKEND);
+    const kernel = owner && pickKernel(kernelsFor(owner, FUSED_DOMAIN, 'FusedConv', ctx.opset), ['float32']);
+    if (!kernel) throw new Error(`FusedConv: activation '${a.activation}' needs the '${FUSED_BACKEND}' backend of @onnx-ts/optimizer, which is not loaded`);
+    return kernel.run(inputs, a, ctx);
+  },
+}, (inputs, a, ctx) => {
+  const clamp = activationClamp(a.activation, a.activation_params);
+  return clamp && convolve(inputs, a, ctx, clamp[0], clamp[1]);
+});
+
+export default [...accelerate('Conv', (inputs, a: ConvAttributes, ctx) => convolve(inputs, a, ctx)), fusedConv];

@@ -4,20 +4,21 @@
  * reference kernel.
  */
 import { Tensor, broadcastShapes, shapeSize, type KernelContext, type KernelInputs, type Value } from '@onnx-ts/core';
-import { readFloats, withScratch } from '../runtime/call.js';
+import { withScratch } from '../runtime/call.js';
+import { floatsOf } from '../runtime/resident.js';
 import { binaryAll, channelBinaryAll, clampAll } from './parallel.js';
-import { accelerate, floatInput, floatTensor } from './accelerate.js';
+import { accelerate, floatInput } from './accelerate.js';
 
 const FLOAT32_MAX = 3.4028234663852886e38;
 
 /** y = min(max(x, lo), hi) (NaN stays NaN). */
 export function clampTensor(x: Tensor<'float32'>, lo: number, hi: number): Tensor<'float32'> {
-  const out = withScratch((scratch) => {
-    const at = scratch.input(x.data);
-    clampAll(at, at, x.size, lo, hi);
-    return readFloats(at, x.size);
+  return withScratch((scratch) => {
+    const xAt = scratch.tensor(x);
+    const yAt = scratch.output(x.size);
+    clampAll(xAt, yAt, x.size, lo, hi);
+    return scratch.result(yAt, x.dims);
   });
-  return floatTensor(out, x.dims);
 }
 
 /** A one-element float32 bound of Clip (opset 11+), undefined when absent, null when the reference kernel should decide. */
@@ -25,7 +26,7 @@ function bound(inputs: KernelInputs, i: number): number | undefined | null {
   const v = inputs[i];
   if (v === undefined || v === null) return undefined;
   const t = floatInput(inputs, i);
-  return t && t.size === 1 ? t.data[0] : null;
+  return t && t.size === 1 ? floatsOf(t)[0] : null;
 }
 
 const OPS = { Add: 0, Sub: 1, Mul: 2, Div: 3 } as const;
@@ -70,26 +71,26 @@ function binary(op: keyof typeof OPS, inputs: KernelInputs, ctx: KernelContext):
     run = (aAt, bAt, yAt) => (big === a ? channelBinaryAll(code, aAt, bAt, yAt, planes, channels, plane, false) : channelBinaryAll(code, bAt, aAt, yAt, planes, channels, plane, true));
   }
   ctx.checkAllocation('float32', size);
-  const out = withScratch((scratch) => {
-    const aAt = scratch.input(a.data);
-    const bAt = scratch.input(b.data);
-    const yAt = scratch.alloc(size * 4);
+  return withScratch((scratch) => {
+    const aAt = scratch.tensor(a);
+    const bAt = scratch.tensor(b);
+    const yAt = scratch.output(size);
     run(aAt, bAt, yAt);
-    return readFloats(yAt, size);
+    return [scratch.result(yAt, outDims)];
   });
-  return [floatTensor(out, outDims)];
 }
 
 function sum(inputs: KernelInputs): Value[] | undefined {
   const xs = inputs.map((_, i) => floatInput(inputs, i));
   const first = xs[0];
   if (!first || xs.some((x) => !x || x.dims.length !== first.dims.length || x.dims.some((d, i) => d !== first.dims[i]))) return undefined;
-  const out = withScratch((scratch) => {
-    const acc = scratch.input(first.data);
-    for (const x of xs.slice(1)) binaryAll(0, acc, 1, scratch.input(x!.data), 1, acc, first.size);
-    return readFloats(acc, first.size);
+  return withScratch((scratch) => {
+    const acc = scratch.output(first.size);
+    // A single input is copied (an unbounded clamp keeps every value, NaN included).
+    if (xs.length === 1) clampAll(scratch.tensor(first), acc, first.size, -Infinity, Infinity);
+    xs.slice(1).forEach((x, i) => binaryAll(0, i ? acc : scratch.tensor(first), 1, scratch.tensor(x!), 1, acc, first.size));
+    return [scratch.result(acc, first.dims)];
   });
-  return [floatTensor(out, first.dims)];
 }
 
 export default [

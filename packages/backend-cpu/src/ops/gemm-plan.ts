@@ -16,6 +16,8 @@ const KC = 256;
 const N_BLOCK = 256;
 /** Below this many multiply-adds a job stays on the calling thread. */
 const PARALLEL_MIN_WORK = 1 << 18;
+/** Tiles per thread a parallel GEMM aims for, so that uneven tiles and late threads cost little. */
+const TILES_PER_THREAD = 4;
 
 export const panelRows = (m: number): number => Math.ceil(m / MR) * MR;
 
@@ -55,10 +57,11 @@ export interface GemmProblem {
 
 export function runGemm(p: GemmProblem, scratch: Scratch): void {
   const threads = p.M * p.N * p.K * p.groups >= PARALLEL_MIN_WORK ? activeThreads() : 1;
-  const nBlock = Math.min(N_BLOCK, Math.ceil(p.N / NR) * NR);
+  // N blocks of (nearly) equal width: 784 columns make four blocks of 200, not three of 256 and one of 16.
+  const nBlock = Math.ceil(p.N / Math.ceil(p.N / N_BLOCK) / NR) * NR;
   const tilesN = Math.ceil(p.N / nBlock);
-  // Split M too when the N blocks alone leave threads idle.
-  const wanted = Math.ceil((2 * threads) / (tilesN * p.groups));
+  // Split M too when there are too few tiles to share out evenly (each M chunk packs its B blocks again).
+  const wanted = Math.ceil((TILES_PER_THREAD * threads) / (tilesN * p.groups));
   const mChunk = threads > 1 && wanted > 1 ? Math.max(MR, panelRows(Math.ceil(p.M / wanted))) : panelRows(p.M);
   const tilesM = Math.ceil(p.M / mChunk);
   const kc = Math.min(KC, p.K);

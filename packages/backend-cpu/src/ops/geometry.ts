@@ -75,3 +75,14 @@ export function planeGeometry(spatial: readonly number[], kernel: readonly numbe
     outH: at(out, 0, 1), outW: at(out, 1, 1),
   };
 }
+
+/**
+ * Rows and columns of a plane copied with its padding (and ceil_mode's overhang) filled in, so that every window reads
+ * without bounds checks, with spare columns for vector loads: the last group of four output columns (partly past the
+ * row's end) at stride 1 or 2 reads up to 8 floats beyond its windows.
+ */
+export function paddedPlane(g: Plane): { rows: number; cols: number } {
+  const rows = Math.max(g.H + g.ph + g.phEnd, (g.outH - 1) * g.sh + (g.kh - 1) * g.dh + 1);
+  const cols = Math.max(g.W + g.pw + g.pwEnd, g.sw * Math.ceil(g.outW / 4) * 4 + (g.kw - 1) * g.dw) + 8;
+  return { rows, cols };
+}

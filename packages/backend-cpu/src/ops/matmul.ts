@@ -3,10 +3,11 @@
  * over the weights transposed once to [N][K], which reads each weight once per run; more rows run the packed GEMM.
  */
 import { broadcastShapes, type Tensor, type KernelContext, type KernelInputs, type Value } from '@onnx-ts/core';
-import { packedConstant, readFloats, withScratch, writeJob, type Scratch } from '../runtime/call.js';
+import { packedConstant, withScratch, writeJob, type Scratch } from '../runtime/call.js';
+import { floatsOf } from '../runtime/resident.js';
 import { activeThreads, runJob } from '../runtime/pool.js';
 import { wasmRuntime } from '../runtime/wasm.js';
-import { accelerate, floatInput, floatTensor } from './accelerate.js';
+import { accelerate, floatInput } from './accelerate.js';
 import { packGroupsA, packedABytes, runGemm } from './gemm-plan.js';
 
 /** At most this many rows use the matrix-vector path. */
@@ -17,7 +18,7 @@ interface Product {
   N: number;
   K: number;
   /** op(A) [M][K], row-major, already scaled by alpha. */
-  a: Float32Array;
+  a: Float32Array | Tensor<'float32'>;
   b: Tensor<'float32'>;
   /** B is stored [N][K] (Gemm's transB) rather than [K][N]. */
   bTransposed: boolean;
@@ -25,20 +26,20 @@ interface Product {
   init?: Float32Array;
 }
 
-/** Y = A·B (+ init) as a fresh [M][N] array. */
-function multiply(p: Product, ctx: KernelContext): Float32Array {
+/** Y = A·B (+ init) as a resident tensor of dims `outDims` ([..., M, N]). */
+function multiply(p: Product, outDims: readonly number[], ctx: KernelContext): Tensor<'float32'> {
   const { M, N, K } = p;
   ctx.checkAllocation('float32', M * N);
   return withScratch((scratch) => {
     const f32 = () => wasmRuntime().f32();
-    const yAt = scratch.alloc(M * N * 4);
+    const yAt = scratch.output(M * N);
     if (p.init) f32().set(p.init, yAt >> 2);
     else f32().fill(0, yAt >> 2, (yAt >> 2) + M * N);
-    const aAt = scratch.input(p.a);
+    const aAt = p.a instanceof Float32Array ? scratch.input(p.a) : scratch.tensor(p.a);
     if (M <= GEMV_ROWS) {
       const w = packedConstant(p.bTransposed ? 'gemv-nk' : 'gemv-kn', p.b, N * K * 4, scratch, (at) => {
-        if (p.bTransposed) f32().set(p.b.data, at >> 2);
-        else transposeInto(p.b.data, K, N, f32(), at >> 2);
+        if (p.bTransposed) f32().set(floatsOf(p.b), at >> 2);
+        else transposeInto(floatsOf(p.b), K, N, f32(), at >> 2);
       });
       const rowsPerTile = Math.max(4, Math.ceil(N / (8 * activeThreads()) / 4) * 4);
       const job = writeJob([0, Math.ceil(N / rowsPerTile), M, N, K, aAt, w, yAt, rowsPerTile]);
@@ -46,14 +47,14 @@ function multiply(p: Product, ctx: KernelContext): Float32Array {
     } else {
       runPacked(p, aAt, yAt, scratch);
     }
-    return readFloats(yAt, M * N);
+    return scratch.result(yAt, outDims);
   });
 }
 
 function runPacked(p: Product, aAt: number, yAt: number, scratch: Scratch): void {
   const packedA = scratch.alloc(packedABytes(p.M, p.K));
   packGroupsA(packedA, aAt, 1, p.M, p.K);
-  const bAt = scratch.input(p.b.data);
+  const bAt = scratch.tensor(p.b);
   runGemm({
     groups: 1, aGroups: 1, M: p.M, N: p.N, K: p.K, a: packedA, b: bAt, bGroupStride: 0,
     matrix: p.bTransposed ? { rowStride: 1, colStride: p.K } : { rowStride: p.N, colStride: 1 },
@@ -86,17 +87,22 @@ function gemm(inputs: KernelInputs, a: { alpha: number; beta: number; transA: nu
     }
     if (dims.length !== 2 || dims[0] !== M || dims[1] !== N) return undefined;
     init = new Float32Array(M * N);
+    const c = floatsOf(C);
     const rows = C.dims.length === 2 ? C.dims[0] : 1;
     const cols = C.dims.length === 0 ? 1 : C.dims[C.dims.length - 1];
     for (let m = 0; m < M; m++) {
-      for (let n = 0; n < N; n++) init[m * N + n] = a.beta * C.data[(rows === 1 ? 0 : m) * cols + (cols === 1 ? 0 : n)];
+      for (let n = 0; n < N; n++) init[m * N + n] = a.beta * c[(rows === 1 ? 0 : m) * cols + (cols === 1 ? 0 : n)];
     }
   }
-  const opA = new Float32Array(M * K);
-  for (let m = 0; m < M; m++) {
-    for (let k = 0; k < K; k++) opA[m * K + k] = a.alpha * A.data[a.transA ? k * M + m : m * K + k];
+  let opA: Float32Array | Tensor<'float32'> = A;
+  if (a.transA || a.alpha !== 1) {
+    const values = floatsOf(A);
+    opA = new Float32Array(M * K);
+    for (let m = 0; m < M; m++) {
+      for (let k = 0; k < K; k++) opA[m * K + k] = a.alpha * values[a.transA ? k * M + m : m * K + k];
+    }
   }
-  return [floatTensor(multiply({ M, N, K, a: opA, b: B, bTransposed: a.transB !== 0, init }, ctx), [M, N])];
+  return [multiply({ M, N, K, a: opA, b: B, bTransposed: a.transB !== 0, init }, [M, N], ctx)];
 }
 
 /** MatMul with A [..., M, K] and a 2-D B [K, N]: the batch axes of A fold into M. */
@@ -109,7 +115,7 @@ function matmul(inputs: KernelInputs, ctx: KernelContext): Value[] | undefined {
   const M = A.size / (K || 1);
   if (kB !== K || M * N * K === 0) return undefined;
   const outDims = [...A.dims.slice(0, -1), N];
-  return [floatTensor(multiply({ M, N, K, a: A.data, b: B, bTransposed: false }, ctx), outDims)];
+  return [multiply({ M, N, K, a: A, b: B, bTransposed: false }, outDims, ctx)];
 }
 
 export default [

@@ -1,28 +1,61 @@
 /** BatchNormalization in inference (a per-channel scale and shift), LRN, and Softmax/LogSoftmax over contiguous rows. */
-import { shapeSize, type KernelContext, type KernelInputs, type Value } from '@onnx-ts/core';
-import { readFloats, withScratch } from '../runtime/call.js';
+import { shapeSize, type KernelContext, type KernelInputs, type Tensor, type Value } from '@onnx-ts/core';
+import { withScratch } from '../runtime/call.js';
+import { floatsOf } from '../runtime/resident.js';
 import { wasmRuntime } from '../runtime/wasm.js';
-import { accelerate, floatInput, floatTensor } from './accelerate.js';
+import { accelerate, floatInput } from './accelerate.js';
 import { channelAffineAll } from './parallel.js';
 
-function batchNorm(inputs: KernelInputs, epsilon: number, training: boolean): Value[] | undefined {
+/** Per BatchNormalization node (keyed by its attribute object): its parameter tensors and their packed form. */
+interface ChannelParams {
+  tensors: Tensor<'float32'>[];
+  /** [mean | factor | bias], channels floats each, in the heap. */
+  at: number;
+}
+
+const channelParams = new WeakMap<object, ChannelParams>();
+const releaseParams = new FinalizationRegistry<number>((at) => wasmRuntime().heap.release(at));
+
+/**
+ * The per-channel mean, factor scale/√(variance + ε) and bias of a node, computed again only when its parameter
+ * tensors change (weights are the same tensors run after run).
+ */
+function packedParams(node: object, tensors: Tensor<'float32'>[], epsilon: number): number {
+  const last = channelParams.get(node);
+  if (last && last.tensors.every((t, i) => t === tensors[i])) return last.at;
+  if (last) {
+    releaseParams.unregister(last);
+    wasmRuntime().heap.release(last.at);
+  }
+  const [scale, bias, mean, variance] = tensors.map((t) => floatsOf(t).slice());
+  const channels = scale.length;
+  const at = wasmRuntime().heap.alloc(3 * channels * 4);
+  const packed = wasmRuntime().f32().subarray(at >> 2, (at >> 2) + 3 * channels);
+  packed.set(mean);
+  // (x - mean) · factor + bias, in the order of the spec's formula (folding mean into the shift loses precision
+  // where the output is near zero).
+  for (let c = 0; c < channels; c++) packed[channels + c] = scale[c] / Math.sqrt(variance[c] + epsilon);
+  packed.set(bias, 2 * channels);
+  const entry = { tensors, at };
+  channelParams.set(node, entry);
+  releaseParams.register(node, at, entry);
+  return at;
+}
+
+function batchNorm(inputs: KernelInputs, node: object, epsilon: number, training: boolean): Value[] | undefined {
   const x = floatInput(inputs, 0);
   const params = [1, 2, 3, 4].map((i) => floatInput(inputs, i));
   if (!x || training || x.dims.length < 2 || x.size === 0) return undefined;
   const channels = x.dims[1];
   if (params.some((p) => !p || p.dims.length !== 1 || p.dims[0] !== channels)) return undefined;
-  const [scale, bias, mean, variance] = params.map((p) => p!.data);
-  // (x - mean) · factor + bias, in the order of the spec's formula (folding mean into the shift loses precision
-  // where the output is near zero).
-  const factor = new Float32Array(channels);
-  for (let c = 0; c < channels; c++) factor[c] = scale[c] / Math.sqrt(variance[c] + epsilon);
   const planes = x.dims[0] * channels;
-  const out = withScratch((scratch) => {
-    const xAt = scratch.input(x.data);
-    channelAffineAll(xAt, xAt, planes, channels, x.size / planes, scratch.input(mean), scratch.input(factor), scratch.input(bias), -Infinity, Infinity);
-    return readFloats(xAt, x.size);
+  return withScratch((scratch) => {
+    const xAt = scratch.tensor(x);
+    const yAt = scratch.output(x.size);
+    const p = packedParams(node, params as Tensor<'float32'>[], epsilon);
+    channelAffineAll(xAt, yAt, planes, channels, x.size / planes, p, p + channels * 4, p + 2 * channels * 4, -Infinity, Infinity);
+    return [scratch.result(yAt, x.dims)];
   });
-  return [floatTensor(out, x.dims)];
 }
 
 function lrn(inputs: KernelInputs, a: { alpha: number; beta: number; bias: number; size: number }): Value[] | undefined {
@@ -30,13 +63,12 @@ function lrn(inputs: KernelInputs, a: { alpha: number; beta: number; bias: numbe
   if (!x || x.dims.length < 2 || !(a.size >= 1) || x.size === 0) return undefined;
   const [batch, channels] = x.dims;
   const plane = shapeSize(x.dims.slice(2));
-  const out = withScratch((scratch) => {
-    const xAt = scratch.input(x.data);
-    const yAt = scratch.alloc(x.size * 4);
+  return withScratch((scratch) => {
+    const xAt = scratch.tensor(x);
+    const yAt = scratch.output(x.size);
     wasmRuntime().exports.lrn(xAt, yAt, batch, channels, plane, a.size, a.alpha, a.beta, a.bias);
-    return readFloats(yAt, x.size);
+    return [scratch.result(yAt, x.dims)];
   });
-  return [floatTensor(out, x.dims)];
 }
 
 /** Softmax rows: the axes from `axis` on before opset 13; from 13 only the last axis is handled here. */
@@ -48,12 +80,12 @@ function softmax(inputs: KernelInputs, axis: number, ctx: KernelContext, logarit
   const first = axis < 0 ? axis + rank : axis;
   if (ctx.opset >= 13 && first !== rank - 1) return undefined;
   const cols = shapeSize(x.dims.slice(first));
-  const out = withScratch((scratch) => {
-    const xAt = scratch.input(x.data);
-    wasmRuntime().exports.softmaxRows(xAt, xAt, x.size / cols, cols, logarithm);
-    return readFloats(xAt, x.size);
+  return withScratch((scratch) => {
+    const xAt = scratch.tensor(x);
+    const yAt = scratch.output(x.size);
+    wasmRuntime().exports.softmaxRows(xAt, yAt, x.size / cols, cols, logarithm);
+    return [scratch.result(yAt, x.dims)];
   });
-  return [floatTensor(out, x.dims)];
 }
 
 export default [
@@ -61,7 +93,7 @@ export default [
     // Training (statistics outputs, training_mode) and the per-element mode (spatial 0) stay with the reference.
     const training = ctx.outputUsed.slice(1).some(Boolean) || (ctx.opset >= 14 && a.training_mode !== 0);
     if (a.spatial === 0) return undefined;
-    return batchNorm(inputs, a.epsilon, training);
+    return batchNorm(inputs, a, a.epsilon, training);
   }),
   ...accelerate('LRN', (inputs, a) => lrn(inputs, a)),
   ...accelerate('Softmax', (inputs, a, ctx) => softmax(inputs, a.axis, ctx, false)),

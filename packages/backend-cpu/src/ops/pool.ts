@@ -1,9 +1,9 @@
 /** MaxPool (without the Indices output), AveragePool and the global poolings on float32 NCHW, one plane per tile. */
 import { shapeSize, type KernelContext, type Tensor, type Value } from '@onnx-ts/core';
-import { readFloats, withScratch, writeJob } from '../runtime/call.js';
+import { withScratch, writeJob } from '../runtime/call.js';
 import { activeThreads, runJob } from '../runtime/pool.js';
-import { accelerate, floatInput, floatTensor } from './accelerate.js';
-import { planeGeometry, type Plane, type WindowAttributes } from './geometry.js';
+import { accelerate, floatInput } from './accelerate.js';
+import { paddedPlane, planeGeometry, type Plane, type WindowAttributes } from './geometry.js';
 
 const MAX = 0, AVERAGE = 1, AVERAGE_WITH_PADS = 2;
 
@@ -12,22 +12,19 @@ function pool(x: Tensor<'float32'>, g: Plane, mode: number, ctx: KernelContext):
   const outDims = [x.dims[0], x.dims[1], ...(x.dims.length === 4 ? [g.outH, g.outW] : [g.outW])];
   const outSize = shapeSize(outDims);
   ctx.checkAllocation('float32', outSize);
-  const out = withScratch((scratch) => {
-    const xAt = scratch.input(x.data);
-    const yAt = scratch.alloc(outSize * 4);
-    // Each thread copies a plane into a buffer with the padding (and ceil_mode's overhang) filled in; 8 spare columns
-    // cover the last vector load of stride-2 windows.
-    const paddedH = Math.max(g.H + g.ph + g.phEnd, (g.outH - 1) * g.sh + (g.kh - 1) * g.dh + 1);
-    const paddedW = Math.max(g.W + g.pw + g.pwEnd, (g.outW - 1) * g.sw + (g.kw - 1) * g.dw + 1) + 8;
+  return withScratch((scratch) => {
+    const xAt = scratch.tensor(x);
+    const yAt = scratch.output(outSize);
+    // Each thread copies a plane into a buffer with the padding filled in.
+    const { rows: paddedH, cols: paddedW } = paddedPlane(g);
     const threads = outSize * g.kh * g.kw > 1 << 16 ? activeThreads() : 1;
     const scratchStride = Math.ceil((g.outW * 4) / 64) * 64 + paddedH * paddedW * 4;
     const buffers = scratch.alloc(scratchStride * threads);
     const job = writeJob([0, planes, x.dims[1], g.H, g.W, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, g.dh, g.dw, g.outH, g.outW,
       xAt, 0, 0, yAt, 0, 0, mode, g.phEnd, g.pwEnd, paddedH, paddedW, buffers, scratchStride]);
     runJob('poolJob', job, threads);
-    return readFloats(yAt, outSize);
+    return [scratch.result(yAt, outDims)];
   });
-  return [floatTensor(out, outDims)];
 }
 
 interface PoolAttributes extends WindowAttributes {

@@ -1,9 +1,12 @@
 /**
- * Concat and Transpose of float32 tensors as block copies and strided loops, and ConstantOfShape reusing its (constant)
- * result across runs.
+ * Concat and Transpose of float32 tensors as block copies and strided loops within the WebAssembly memory, the ops that
+ * only relabel dims sharing their input's block, and ConstantOfShape reusing its (constant) result across runs.
  */
-import { shapeSize, type KernelInputs, type Tensor, type Value } from '@onnx-ts/core';
-import { accelerate, floatInput, floatTensor, wrapReference } from './accelerate.js';
+import { Tensor, shapeSize, type KernelInputs, type Value } from '@onnx-ts/core';
+import { withScratch, writeJob } from '../runtime/call.js';
+import { residentAddress } from '../runtime/resident.js';
+import { wasmRuntime } from '../runtime/wasm.js';
+import { accelerate, floatInput, sharingData, thenApply, wrapReference } from './accelerate.js';
 
 function concat(inputs: KernelInputs, axis: number): Value[] | undefined {
   const xs = inputs.map((_, i) => floatInput(inputs, i));
@@ -17,23 +20,45 @@ function concat(inputs: KernelInputs, axis: number): Value[] | undefined {
   const outDims = [...first.dims];
   outDims[at] = parts.reduce((n, x) => n + x.dims[at], 0);
   const outer = shapeSize(first.dims.slice(0, at));
-  const out = new Float32Array(shapeSize(outDims));
   const chunks = parts.map((x) => shapeSize(x.dims.slice(at)));
   const row = chunks.reduce((n, c) => n + c, 0);
-  for (let o = 0; o < outer; o++) {
-    let offset = o * row;
-    parts.forEach((x, i) => {
-      out.set(x.data.subarray(o * chunks[i], (o + 1) * chunks[i]), offset);
-      offset += chunks[i];
-    });
-  }
-  return [floatTensor(out, outDims)];
+  return withScratch((scratch) => {
+    const yAt = scratch.output(outer * row);
+    const mem = wasmRuntime().f32();
+    const sources = parts.map((x) => sourceOf(x, mem));
+    for (let o = 0; o < outer; o++) {
+      let offset = (yAt >> 2) + o * row;
+      sources.forEach((src, i) => {
+        copyRun(mem, offset, src, o * chunks[i], chunks[i]);
+        offset += chunks[i];
+      });
+    }
+    return [scratch.result(yAt, outDims)];
+  });
+}
+
+/** Where a tensor's floats are read: the WebAssembly memory from `base` (resident) or its own array. */
+interface Source {
+  array: Float32Array;
+  base: number;
+}
+
+function sourceOf(x: Tensor<'float32'>, mem: Float32Array): Source {
+  const at = residentAddress(x);
+  return at === undefined ? { array: x.data, base: 0 } : { array: mem, base: at >> 2 };
+}
+
+/** Copies `count` floats from element `from` of the source to element `to` of the memory (copyWithin allocates nothing). */
+function copyRun(mem: Float32Array, to: number, src: Source, from: number, count: number): void {
+  const start = src.base + from;
+  if (src.array === mem) mem.copyWithin(to, start, start + count);
+  else mem.set(src.array.subarray(start, start + count), to);
 }
 
 /**
  * Transpose: axes that stay neighbours in the same order merge first, so a channel shuffle ([N, g, C/g, H, W] with
- * perm [0, 2, 1, 3, 4]) becomes a copy of H·W blocks; the rest walks the output in order with an odometer over input
- * strides.
+ * perm [0, 2, 1, 3, 4]) becomes a copy of H·W blocks; the WebAssembly kernel then walks the output in order with an
+ * odometer over input strides.
  */
 function transpose(inputs: KernelInputs, perm: number[] | undefined): Value[] | undefined {
   const x = floatInput(inputs, 0);
@@ -57,25 +82,15 @@ function transpose(inputs: KernelInputs, perm: number[] | undefined): Value[] | 
   }
   const inStrideOf = (a: number): number => shapeSize(x.dims.slice(a + 1));
   const strides = axes.map((group) => inStrideOf(group[group.length - 1]));
-  const out = new Float32Array(x.size);
-  if (x.size === 0) return [floatTensor(out, outDims)];
-  const src = x.data;
-  const depth = dims.length;
-  const inner = dims[depth - 1];
-  const innerStride = strides[depth - 1];
-  const index = new Array<number>(depth).fill(0);
-  let from = 0;
-  for (let at = 0; at < out.length; at += inner) {
-    if (innerStride === 1) out.set(src.subarray(from, from + inner), at);
-    else for (let i = 0; i < inner; i++) out[at + i] = src[from + i * innerStride];
-    for (let d = depth - 2; d >= 0; d--) {
-      from += strides[d];
-      if (++index[d] < dims[d]) break;
-      from -= strides[d] * dims[d];
-      index[d] = 0;
-    }
-  }
-  return [floatTensor(out, outDims)];
+  if (x.size === 0) return undefined;
+  return withScratch((scratch) => {
+    const xAt = scratch.tensor(x);
+    const yAt = scratch.output(x.size);
+    // Axis sizes, input strides, and room for the kernel's counters.
+    const shape = writeJob([...dims, ...strides, ...dims.map(() => 0)]);
+    wasmRuntime().exports.permute(yAt, xAt, dims.length, shape);
+    return [scratch.result(yAt, outDims)];
+  });
 }
 
 /**
@@ -84,18 +99,26 @@ function transpose(inputs: KernelInputs, perm: number[] | undefined): Value[] | 
  * Keyed by the node's attribute object, which the session reads once per node and keeps for its lifetime. (A caller
  * that writes into such a tensor when it is a graph output would see the change in later runs.)
  */
-const lastOutput = new WeakMap<object, { shape: string; value: Value }>();
+const lastOutput = new WeakMap<object, { shape: readonly unknown[]; value: Value }>();
+
+const sameValues = (a: ArrayLike<unknown>, b: ArrayLike<unknown>): boolean => {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+};
 
 export default [
   ...accelerate('Concat', (inputs, a) => concat(inputs, a.axis)),
   ...accelerate('Transpose', (inputs, a) => transpose(inputs, a.perm)),
-  ...wrapReference('ConstantOfShape', async (inputs, attrs, _ctx, run) => {
+  ...['Reshape', 'Flatten', 'Squeeze', 'Unsqueeze', 'Identity', 'Dropout'].flatMap(sharingData),
+  ...wrapReference('ConstantOfShape', (inputs, attrs, _ctx, run) => {
     const shape = inputs[0];
-    const key = shape && 'data' in (shape as object) ? String((shape as Tensor).data) : undefined;
+    const values = shape instanceof Tensor && shape.location === 'cpu' ? (shape.data as ArrayLike<unknown>) : undefined;
     const last = lastOutput.get(attrs);
-    if (key !== undefined && last?.shape === key) return [last.value];
-    const [value] = await run();
-    if (key !== undefined) lastOutput.set(attrs, { shape: key, value });
-    return [value];
+    if (values && last && sameValues(values, last.shape)) return [last.value];
+    return thenApply(run(), (outputs) => {
+      if (values) lastOutput.set(attrs, { shape: Array.from(values), value: outputs[0] });
+      return outputs;
+    });
   }),
 ];

@@ -1,12 +1,15 @@
 /**
- * What a kernel call uses of the WebAssembly memory: scratch blocks freed when the call returns, copies of inputs in and
- * outputs out, the job block, and packed constants kept across runs.
+ * What a kernel call uses of the WebAssembly memory: scratch blocks freed when the call returns, inputs (resident, or
+ * copied in), outputs left resident, the job block, and packed constants kept across runs.
  */
 import type { Tensor } from '@onnx-ts/core';
+import { residentAddress, residentTensor } from './resident.js';
 import { JOB_AT, wasmRuntime } from './wasm.js';
 
 export class Scratch {
   private readonly blocks: number[] = [];
+  /** Output blocks not yet handed to a tensor; freed with the scratch when the call fails. */
+  private readonly pending: number[] = [];
 
   alloc(bytes: number): number {
     const at = wasmRuntime().heap.alloc(bytes);
@@ -21,10 +24,29 @@ export class Scratch {
     return at;
   }
 
+  /** The address of a float32 tensor's data: where it lives when resident, else a scratch copy. */
+  tensor(t: Tensor<'float32'>): number {
+    return residentAddress(t) ?? this.input(t.data);
+  }
+
+  /** A block for an output of `count` floats, which `result` turns into the returned tensor. */
+  output(count: number): number {
+    const at = wasmRuntime().heap.alloc(count * 4);
+    this.pending.push(at);
+    return at;
+  }
+
+  result(at: number, dims: readonly number[]): Tensor<'float32'> {
+    this.pending.splice(this.pending.indexOf(at), 1);
+    return residentTensor(at, dims);
+  }
+
   releaseAll(): void {
     const { heap } = wasmRuntime();
     for (const at of this.blocks) heap.release(at);
+    for (const at of this.pending) heap.release(at);
     this.blocks.length = 0;
+    this.pending.length = 0;
   }
 }
 
@@ -38,25 +60,13 @@ export function withScratch<T>(body: (scratch: Scratch) => T): T {
   }
 }
 
-/**
- * A copy of `count` floats at `at` in a new Float32Array (the tensor a kernel returns). Allocating and then `set`
- * is several times faster in V8 than `slice` of the (shared) memory view.
- */
-export function readFloats(at: number, count: number): Float32Array {
-  const out = new Float32Array(count);
-  out.set(wasmRuntime().f32().subarray(at >> 2, (at >> 2) + count));
-  return out;
-}
-
 /** Writes a job block (4-byte fields in declaration order; numbers listed in `floats` are stored as f32). */
 export function writeJob(fields: readonly number[], floats: readonly number[] = []): number {
   const rt = wasmRuntime();
   const i32 = rt.i32();
   const f32 = rt.f32();
   const base = JOB_AT >> 2;
-  fields.forEach((v, i) => {
-    i32[base + i] = v;
-  });
+  for (let i = 0; i < fields.length; i++) i32[base + i] = fields[i];
   for (const i of floats) f32[base + i] = fields[i];
   return JOB_AT;
 }
