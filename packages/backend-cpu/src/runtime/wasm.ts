@@ -19,6 +19,8 @@ export interface KernelExports {
   packA(dst: number, src: number, m: number, k: number, rowStride: number, colStride: number): void;
   softmaxRows(x: number, y: number, rows: number, cols: number, logarithm: boolean): void;
   lrn(x: number, y: number, batch: number, c: number, size: number, window: number, alpha: number, beta: number, bias: number): void;
+  /** Reads src in the order of `depth` axes whose sizes, strides and counter space are int32s at `shape`. */
+  permute(dst: number, src: number, depth: number, shape: number): void;
   /** Parallel jobs (see pool.ts): the job block's address and the thread's index. */
   gemmJob(job: number, tid: number): void;
   depthwiseJob(job: number, tid: number): void;
