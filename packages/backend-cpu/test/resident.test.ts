@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { GraphBuilder, InferenceSession, Tensor, buildModel } from '@onnx-ts/core';
-import { configure } from '../src/index.js';
+import cpuBackend, { configure } from '../src/index.js';
 import { wasmRuntime } from '../src/runtime/wasm.js';
 import { assertClose, randomTensor } from './helpers.js';
 
@@ -48,18 +48,28 @@ test('values stay resident between cpu nodes; the outputs match the reference an
   }
   const placement = new Map(session.placement.map((p) => [p.opType, p.backend]));
   assert.is(placement.get('Sigmoid'), 'cpu-ref');
-  const values = session.lastIntermediates();
+  // Every value passed between cpu nodes, downloaded once captured, equals the reference's.
+  const referenceValues = await InferenceSession.create(model, { executionProviders: ['cpu-ref'], captureIntermediates: true });
+  await referenceValues.run({ x });
   for (const node of model.graph.nodes) {
-    const value = values.get(node.outputs[0]) as Tensor;
-    assert.is(value.location, node.opType === 'Sigmoid' ? 'cpu' : 'wasm', `${node.opType} output location`);
+    const name = node.outputs[0];
+    const value = session.lastIntermediates().get(name) as Tensor;
+    assert.is(value.location, 'cpu', `captured ${node.opType} output is on the CPU`);
+    assertClose(value, referenceValues.lastIntermediates().get(name)!, 1e-4, 1e-5, `${node.opType} output`);
   }
-  // A resident value reads through getData() like any device tensor.
-  const relu = values.get(model.graph.nodes[2].outputs[0]) as Tensor;
-  assertClose(new Tensor('float32', (await relu.getData()) as Float32Array, relu.dims), expected[model.graph.outputs[1].name], 1e-4, 1e-5, 'relu');
+});
+
+test('a cpu kernel output lives in the WebAssembly memory, reads through getData() and is an Error once disposed', async () => {
+  const x = randomTensor([1, 8, 6, 6], 7);
+  const relu = cpuBackend.kernels.find((k) => k.op === 'Relu')!;
+  const [y] = (await relu.run([x], {} as never, { outputUsed: [true] } as never)) as Tensor[];
+  assert.is(y.location, 'wasm');
+  const values = (await y.getData()) as Float32Array;
+  assert.equal([...values], [...(x.data as Float32Array)].map((v) => Math.max(v, 0)));
   // Once disposed, its memory may hold another value: reading it is an Error, not stale data.
-  relu.dispose();
+  y.dispose();
   try {
-    await relu.getData();
+    await y.getData();
     assert.unreachable('a disposed tensor was read');
   } catch (e) {
     assert.match((e as Error).message, /backend-cpu: a tensor \[1, 8, 6, 6\] was used after it was disposed/);
