@@ -97,6 +97,22 @@ function floatQuad(p: usize, mode: i32, i: i32, j: i32): v128 {
  * tensor, row or column (its mode); factor and bias are f32, each per tensor, row or column.
  */
 export function scaleToFloat(c: usize, ldc: i32, m: i32, n: i32, scale: usize, scaleMode: i32, factor: usize, factorMode: i32, bias: usize, biasMode: i32, out: usize, outStride: i32): void {
+  scaleRows(c, ldc, m, n, scale, scaleMode, factor, factorMode, bias, biasMode, out, outStride, false, 0, 0, 0, 0);
+}
+
+/**
+ * scaleToFloat followed by QuantizeLinear (quantize below) of each float32 value with scale qs and zero point qz,
+ * into bytes: one pass, the same roundings as the two kernels.
+ */
+export function scaleToBytes(c: usize, ldc: i32, m: i32, n: i32, scale: usize, scaleMode: i32, bias: usize, biasMode: i32, qs: f32, qz: f32, lo: f32, hi: f32, out: usize, outStride: i32): void {
+  scaleRows(c, ldc, m, n, scale, scaleMode, 0, 0, bias, biasMode, out, outStride, true, qs, qz, lo, hi);
+}
+
+// @ts-ignore: decorator
+@inline
+function scaleRows(c: usize, ldc: i32, m: i32, n: i32, scale: usize, scaleMode: i32, factor: usize, factorMode: i32, bias: usize, biasMode: i32, out: usize, outStride: i32, toBytes: bool, qs: f32, qz: f32, lo: f32, hi: f32): void {
+  const vs = f32x4.splat(qs), vz = f32x4.splat(qz), vlo = f32x4.splat(lo), vhi = f32x4.splat(hi);
+  const signed = lo < 0;
   for (let i = 0; i < m; i++) {
     const row = c + <usize>i * ldc;
     const o = out + <usize>i * outStride;
@@ -109,14 +125,25 @@ export function scaleToFloat(c: usize, ldc: i32, m: i32, n: i32, scale: usize, s
       let y = i32x4.shuffle(f32x4.demote_f64x2_zero(y01), f32x4.demote_f64x2_zero(y23), 0, 1, 4, 5);
       if (factor) y = f32x4.mul(y, floatQuad(factor, factorMode, i, j));
       if (bias) y = f32x4.add(y, floatQuad(bias, biasMode, i, j));
-      v128.store(o + (<usize>j << 2), y);
+      if (toBytes) {
+        const q = quantize4(y, vs, vz, vlo, vhi);
+        const h = i16x8.narrow_i32x4_s(q, q);
+        store<u32>(o + <usize>j, i32x4.extract_lane(signed ? i8x16.narrow_i16x8_s(h, h) : i8x16.narrow_i16x8_u(h, h), 0));
+      } else {
+        v128.store(o + (<usize>j << 2), y);
+      }
     }
     for (; j < n; j++) {
       const sj = scaleMode == PER_COLUMN ? load<f64>(scale + (<usize>j << 3)) : rowScale;
       let y = <f32>(<f64>load<i32>(row + (<usize>j << 2)) * sj);
       if (factor) y *= floatParam(factor, factorMode, i, j);
       if (bias) y += floatParam(bias, biasMode, i, j);
-      store<f32>(o + (<usize>j << 2), y);
+      if (toBytes) {
+        const v = min(max(nearest(y / qs) + qz, lo), hi);
+        store<u8>(o + <usize>j, <u8>(isNaN(v) ? 0 : <i32>v));
+      } else {
+        store<f32>(o + (<usize>j << 2), y);
+      }
     }
   }
 }
@@ -229,4 +256,129 @@ export function rangeWithZero(x: usize, n: i32, out: usize): void {
   }
   store<f32>(out, lo);
   store<f32>(out, hi, 4);
+}
+
+/** y = max(x, floor) over n bytes, signed or unsigned (Relu of quantized values, floor the zero point). */
+export function maxBytes(x: usize, n: i32, floor: i32, signed: bool, y: usize): void {
+  const vf = i8x16.splat(<i8>floor);
+  let i = 0;
+  for (; i + 16 <= n; i += 16) {
+    const v = v128.load(x + <usize>i);
+    v128.store(y + <usize>i, signed ? i8x16.max_s(v, vf) : i8x16.max_u(v, vf));
+  }
+  for (; i < n; i++) {
+    const v = signed ? <i32>load<i8>(x + <usize>i) : <i32>load<u8>(x + <usize>i);
+    store<u8>(y + <usize>i, <u8>max(v, floor));
+  }
+}
+
+/** y[i] = table[x[i] as unsigned byte] over n bytes (a function of one byte, tabulated). */
+export function mapBytes(x: usize, n: i32, table: usize, y: usize): void {
+  for (let i = 0; i < n; i++) store<u8>(y + <usize>i, load<u8>(table + <usize>load<u8>(x + <usize>i)));
+}
+
+/**
+ * Max pooling of `planes` planes of h × w bytes (signed or unsigned) into planes of oh × ow: window (ky, kx) of
+ * output (oy, ox) reads row oy·sh + ky·dh - pt, column ox·sw + kx·dw - pl, skipping taps outside the plane (every
+ * window holds at least one, which the caller ensures).
+ */
+export function maxPoolBytes(x: usize, planes: i32, h: i32, w: i32, kh: i32, kw: i32, sh: i32, sw: i32, dh: i32, dw: i32, pt: i32, pl: i32, oh: i32, ow: i32, signed: bool, y: usize): void {
+  // Outputs [inLo, inHi) of a row have every column tap inside the plane: no checks there.
+  const span = (kw - 1) * dw;
+  const inLo = min(ow, (pl + sw - 1) / sw);
+  const lastIn = w - 1 - span + pl;
+  const inHi = lastIn < 0 ? inLo : max(inLo, min(ow, lastIn / sw + 1));
+  // Signed bytes compare as unsigned after flipping the top bit.
+  const flip: u32 = signed ? 0x80 : 0;
+  const vflip = i8x16.splat(<i8>flip);
+  for (let p = 0; p < planes; p++) {
+    const plane = x + <usize>p * h * w;
+    const out = y + <usize>p * oh * ow;
+    for (let oy = 0; oy < oh; oy++) {
+      const o = out + <usize>(oy * ow);
+      for (let ox = 0; ox < ow; ox++) store<u8>(o + <usize>ox, 0);
+      for (let ky = 0; ky < kh; ky++) {
+        const iy = oy * sh + ky * dh - pt;
+        if (iy < 0 || iy >= h) continue;
+        const row = plane + <usize>iy * w;
+        for (let ox = 0; ox < ow; ox++) {
+          const x0 = ox * sw - pl;
+          // 16 interior outputs at once for strides 1 and 2 (a stride-2 tap reads 32 bytes, the last of them still
+          // inside the row while output ox + 16 is interior too).
+          if (sw <= 2 && ox >= inLo && ox + 15 + sw <= inHi) {
+            let acc = v128.load(o + <usize>ox);
+            for (let kx = 0; kx < kw; kx++) {
+              const at = row + <usize>(x0 + kx * dw);
+              let v = v128.load(at);
+              if (sw == 2) v = i8x16.shuffle(v, v128.load(at, 16), 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+              acc = i8x16.max_u(acc, v128.xor(v, vflip));
+            }
+            v128.store(o + <usize>ox, acc);
+            ox += 15;
+            continue;
+          }
+          let best = <u32>load<u8>(o + <usize>ox);
+          if (ox >= inLo && ox < inHi) {
+            for (let kx = 0; kx < kw; kx++) best = max(best, <u32>load<u8>(row + <usize>(x0 + kx * dw)) ^ flip);
+          } else {
+            for (let kx = 0; kx < kw; kx++) {
+              const ix = x0 + kx * dw;
+              if (ix >= 0 && ix < w) best = max(best, <u32>load<u8>(row + <usize>ix) ^ flip);
+            }
+          }
+          store<u8>(o + <usize>ox, <u8>best);
+        }
+      }
+      if (flip) for (let ox = 0; ox < ow; ox++) store<u8>(o + <usize>ox, load<u8>(o + <usize>ox) ^ 0x80);
+    }
+  }
+}
+
+// @ts-ignore: decorator
+@inline
+function widenLow(v: v128, signed: bool): v128 {
+  return signed ? i16x8.extend_low_i8x16_s(v) : i16x8.extend_low_i8x16_u(v);
+}
+
+// @ts-ignore: decorator
+@inline
+function widenHigh(v: v128, signed: bool): v128 {
+  return signed ? i16x8.extend_high_i8x16_s(v) : i16x8.extend_high_i8x16_u(v);
+}
+
+/** Four lanes (i32, from the i16 lanes `h`, low or high half) of a and b dequantized, added and quantized. */
+// @ts-ignore: decorator
+@inline
+function addQuad(ha: v128, hb: v128, high: bool, sa: v128, za: v128, sb: v128, zb: v128, qs: v128, qz: v128, lo: v128, hi: v128): v128 {
+  const a = high ? i32x4.extend_high_i16x8_s(ha) : i32x4.extend_low_i16x8_s(ha);
+  const b = high ? i32x4.extend_high_i16x8_s(hb) : i32x4.extend_low_i16x8_s(hb);
+  return quantize4(f32x4.add(dequantize4(a, sa, za), dequantize4(b, sb, zb)), qs, qz, lo, hi);
+}
+
+/**
+ * QuantizeLinear(scale qs, zero point qz) of DequantizeLinear(a) + DequantizeLinear(b) over n elements of 8-bit a
+ * and b, with the roundings of the three ops: each dequantized value and the sum rounded to float32.
+ */
+export function addToBytes(a: usize, signedA: bool, sa: f32, za: f32, b: usize, signedB: bool, sb: f32, zb: f32, n: i32, qs: f32, qz: f32, lo: f32, hi: f32, y: usize): void {
+  const vsa = f32x4.splat(sa), vza = f32x4.splat(za), vsb = f32x4.splat(sb), vzb = f32x4.splat(zb);
+  const vqs = f32x4.splat(qs), vqz = f32x4.splat(qz), vlo = f32x4.splat(lo), vhi = f32x4.splat(hi);
+  const signed = lo < 0;
+  let i = 0;
+  for (; i + 16 <= n; i += 16) {
+    const va = v128.load(a + <usize>i), vb = v128.load(b + <usize>i);
+    const la = widenLow(va, signedA), lb = widenLow(vb, signedB), ha = widenHigh(va, signedA), hb = widenHigh(vb, signedB);
+    const q0 = addQuad(la, lb, false, vsa, vza, vsb, vzb, vqs, vqz, vlo, vhi);
+    const q1 = addQuad(la, lb, true, vsa, vza, vsb, vzb, vqs, vqz, vlo, vhi);
+    const q2 = addQuad(ha, hb, false, vsa, vza, vsb, vzb, vqs, vqz, vlo, vhi);
+    const q3 = addQuad(ha, hb, true, vsa, vza, vsb, vzb, vqs, vqz, vlo, vhi);
+    const h0 = i16x8.narrow_i32x4_s(q0, q1), h1 = i16x8.narrow_i32x4_s(q2, q3);
+    v128.store(y + <usize>i, signed ? i8x16.narrow_i16x8_s(h0, h1) : i8x16.narrow_i16x8_u(h0, h1));
+  }
+  for (; i < n; i++) {
+    const va = signedA ? <f32>load<i8>(a + <usize>i) : <f32>load<u8>(a + <usize>i);
+    const vb = signedB ? <f32>load<i8>(b + <usize>i) : <f32>load<u8>(b + <usize>i);
+    const sum = (va - za) * sa + (vb - zb) * sb;
+    const v = min(max(nearest(sum / qs) + qz, lo), hi);
+    store<u8>(y + <usize>i, <u8>(isNaN(v) ? 0 : <i32>v));
+  }
 }

@@ -3,8 +3,9 @@
  * on the same quantized model. Models: a small transformer encoder (bench/transformer.ts) and light models of the
  * ONNX test data, quantized by @onnx-ts/optimizer (static: QuantizeLinear/DequantizeLinear pairs, per-channel int8
  * weights; dynamic: DynamicQuantizeLinear + MatMulInteger). Engines run alternately in one process, one thread each
- * by default; the table gives medians. int8 outputs on 'arm' are checked against the reference backend on the same
- * quantized model and compared with onnxruntime-web's.
+ * by default; the table gives medians of wall and process CPU time (the ratios use CPU time with one thread). int8
+ * outputs on 'arm' are checked against the reference backend on the same quantized model and compared with
+ * onnxruntime-web's.
  *
  *   pnpm --filter @onnx-ts/backend-arm bench [--runs 10] [--warmup 2] [--threads 1] [--models transformer,squeezenet]
  */
@@ -125,23 +126,33 @@ async function benchCase(c: Case, options: Options): Promise<string> {
     ['ort-web int8', await ortWeb(c.int8, c.feeds, options.threads)],
     ['ort-web fp32', await ortWeb(c.float, c.feeds, options.threads)],
   ];
-  const times = new Map<string, number[]>(engines.map(([n]) => [n, []]));
+  // Wall time and this process's CPU time (all its threads) per run; with one thread each, CPU time is the
+  // steadier measure on a shared machine, and the ratios use it.
+  const times = new Map<string, { wall: number[]; cpu: number[] }>(engines.map(([n]) => [n, { wall: [], cpu: [] }]));
   const outputs = new Map<string, Float32Array>();
   for (let r = 0; r < options.warmup + options.runs; r++) {
     for (const [name, run] of engines) {
+      const cpu = process.cpuUsage();
       const t = performance.now();
       const out = await run();
       const ms = performance.now() - t;
-      if (r >= options.warmup) times.get(name)!.push(ms);
+      const used = process.cpuUsage(cpu);
+      if (r >= options.warmup) {
+        times.get(name)!.wall.push(ms);
+        times.get(name)!.cpu.push((used.user + used.system) / 1000);
+      }
       outputs.set(name, out);
     }
   }
   const reference = await (await onnxTs(c.int8, 'cpu-ref', c.feeds, 1))();
   const armInt8 = outputs.get('arm int8')!;
-  const m = (name: string): number => median(times.get(name)!);
+  const wall = (name: string): number => median(times.get(name)!.wall);
+  const cpu = (name: string): number => median(times.get(name)!.cpu);
+  const m = options.threads === 1 ? cpu : wall;
+  const both = (name: string): string => `${fmt(wall(name))} (${fmt(cpu(name))})`;
   const cells = [
-    c.name, c.input, c.quantization, fmt(m('arm fp32')), fmt(m('arm int8')), `${(m('arm fp32') / m('arm int8')).toFixed(2)}×`,
-    fmt(m('ort-web int8')), `${(m('arm int8') / m('ort-web int8')).toFixed(2)}×`, fmt(m('ort-web fp32')),
+    c.name, c.input, c.quantization, both('arm fp32'), both('arm int8'), `${(m('arm fp32') / m('arm int8')).toFixed(2)}×`,
+    both('ort-web int8'), `${(m('arm int8') / m('ort-web int8')).toFixed(2)}×`, both('ort-web fp32'),
     maxDifference(armInt8, reference).toExponential(1), maxDifference(armInt8, outputs.get('ort-web int8')!).toExponential(1),
   ];
   return `| ${cells.join(' | ')} |`;
@@ -153,6 +164,7 @@ async function main(): Promise<void> {
   const info = kernelInfo();
   const started = performance.now();
   console.log(`backend-arm bench: median of ${options.runs} runs after ${options.warmup} warm-up, ${options.threads} thread(s), engines timed alternately`);
+  console.log(`times: wall ms (process CPU ms); ratios from ${options.threads === 1 ? 'CPU' : 'wall'} time`);
   console.log(`${process.arch}, Node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'} (${cpus().length} cores); arm kernels: ${info.build}${info.dotMode ? ` (dot products: ${info.dotMode})` : ''}${info.relaxedSimdRejected ? ' (relaxed SIMD failed the self-test)' : ''}`);
   console.log('');
   console.log('| model | input | int8 format | arm fp32 ms | arm int8 ms | int8 speed-up | ort-web int8 ms | arm int8 / ort-web int8 | ort-web fp32 ms | max |arm−ref| int8 | max |arm−ort| int8 |');

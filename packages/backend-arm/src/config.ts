@@ -6,7 +6,7 @@
 export interface Tiles {
   /** Depth of a GEMM block in k (elements); a multiple of 4. */
   kc: number;
-  /** Columns of a GEMM block (and pixels of a convolution block); a multiple of 8. */
+  /** Columns of a GEMM block (a convolution's im2col block holds 4·nc pixels); a multiple of 8. */
   nc: number;
 }
 

@@ -4,8 +4,10 @@
  * inputs are ones it handles, and everything else — other types, shapes, and malformed inputs, whose errors the
  * wrapped kernel reports — goes to the wrapped kernel.
  */
-import { isTensor, normalizeDomain, type KernelContext, type KernelInputs, type KernelSpec, type Tensor, type Value } from '@onnx-ts/core';
+import { Tensor, isTensor, normalizeDomain, type KernelContext, type KernelInputs, type KernelSpec, type Value } from '@onnx-ts/core';
 import cpuRef from '@onnx-ts/backend-cpu-ref';
+import cpu from '@onnx-ts/backend-cpu';
+import { originOf } from './lazy.js';
 
 /** Returns the outputs, or undefined to let the wrapped kernel run. */
 export type FastPath = (inputs: KernelInputs, attrs: any, ctx: KernelContext) => Value[] | undefined;
@@ -22,18 +24,37 @@ export function fastPathCounts(): ReadonlyMap<string, number> {
   return fastRuns;
 }
 
-/** Wraps each of `wrapped` (default: the reference kernels of `op`) with `fast`. */
+const onDevice = (v: unknown): v is Tensor => v instanceof Tensor && v.location !== 'cpu';
+
+/** The inputs with tensors that backend-cpu's kernels left in the WebAssembly memory copied to the CPU. */
+async function onHost(inputs: KernelInputs): Promise<KernelInputs> {
+  return Promise.all(inputs.map(async (v) => (onDevice(v) ? new Tensor(v.type, await v.getData(), v.dims) : v)));
+}
+
+/**
+ * Wraps each of `wrapped` (default: the reference kernels of `op`) with `fast`. Fast paths and the reference read
+ * CPU data, so inputs resident in backend-cpu's memory are copied out first — except for a node that only
+ * backend-cpu's kernel can run (no lazily decoded input), which takes them where they are.
+ */
 export function withFastPath(op: string, fast: FastPath, wrapped: readonly KernelSpec<any>[] = kernelsOf(cpuRef.kernels, op)): KernelSpec<any>[] {
   if (!wrapped.length) throw new Error(`backend-arm: no kernel of ${op} to fall back to`);
-  return wrapped.map((inner) => ({
-    ...inner,
-    run: (inputs: KernelInputs, attrs: any, ctx: KernelContext) => {
+  return wrapped.map((inner) => {
+    const run = (inputs: KernelInputs, attrs: any, ctx: KernelContext): Value[] | Promise<Value[]> => {
       const out = fast(inputs, attrs, ctx);
       if (!out) return inner.run(inputs, attrs, ctx);
       fastRuns.set(op, (fastRuns.get(op) ?? 0) + 1);
       return out;
-    },
-  }));
+    };
+    const innerIsCpu = cpu.kernels.includes(inner);
+    return {
+      ...inner,
+      run: (inputs: KernelInputs, attrs: any, ctx: KernelContext) => {
+        if (!inputs.some(onDevice)) return run(inputs, attrs, ctx);
+        if (innerIsCpu && !inputs.some((v) => originOf(v))) return inner.run(inputs, attrs, ctx);
+        return onHost(inputs).then((host) => run(host, attrs, ctx));
+      },
+    };
+  });
 }
 
 /** The tensor at `index` when it is present and of one of `types`; undefined otherwise. */

@@ -2,11 +2,12 @@
  * The ARM-tuned backend ('arm'): integer kernels for quantized models (QLinearConv, QLinearMatMul, MatMulInteger,
  * ConvInteger, DynamicQuantizeLinear, QuantizeLinear/DequantizeLinear, and QDQ Conv/MatMul/Gemm run on integers)
  * in WebAssembly SIMD, using the relaxed-SIMD dot products that map to ARM's SDOT where the engine has them.
- * float32 nodes go to backend-cpu's kernels, so a whole model runs with executionProviders: ['arm'].
+ * float32 nodes go to backend-cpu's kernels, so a whole model runs with executionProviders: ['arm']. The integer
+ * GEMMs run on worker threads like backend-cpu's kernels (the session option intraOpNumThreads).
  */
 import { registerBackend, type Backend, type BackendSessionOptions, type KernelSpec } from '@onnx-ts/core';
 import '@onnx-ts/backend-cpu-ref';
-import cpu from '@onnx-ts/backend-cpu';
+import cpu, { activeThreads } from '@onnx-ts/backend-cpu';
 import { applyConfig, armConfig, type ConfigureOptions } from './config.js';
 import { fastPathCounts } from './delegate.js';
 import type { DotMode } from './int-gemm.js';
@@ -30,7 +31,7 @@ export function configure(options: ConfigureOptions): void {
 /**
  * Which WebAssembly build runs the kernels ('relaxed-simd' or 'simd') and, for relaxed SIMD, how its dot product is
  * fed (one pass of whole bytes, or two 7-bit passes); whether the engine supports relaxed SIMD and whether its
- * relaxed build failed the self-test; the module's memory use.
+ * relaxed build failed the self-test; the module's memory use; how many threads its GEMMs run on.
  */
 export function kernelInfo(): {
   build: 'simd' | 'relaxed-simd';
@@ -39,11 +40,12 @@ export function kernelInfo(): {
   relaxedSimdRejected: boolean;
   memoryBytes: number;
   liveBytes: number;
+  threads: number;
 } {
   const rt = runtime();
   return {
     build: rt.build, dotMode: rt.relaxed ? rt.dotMode : undefined, relaxedSimdSupported: relaxedSimdSupported(),
-    relaxedSimdRejected: relaxedSimdRejected(), ...rt.memoryStats(),
+    relaxedSimdRejected: relaxedSimdRejected(), ...rt.memoryStats(), threads: rt.pool.activeThreads(),
   };
 }
 
@@ -55,10 +57,17 @@ const arm: Backend = {
   priority: onArmHost ? 25 : 5,
   isAvailable: () => typeof WebAssembly === 'object' && typeof WebAssembly.validate === 'function' && cpu.isAvailable() === true,
   async init(options: BackendSessionOptions) {
-    runtime();
-    await cpu.init?.(options);
+    const rt = runtime();
+    const session = await cpu.init?.(options);
+    // The integer kernels use as many threads as backend-cpu's (intraOpNumThreads, else its configured default).
+    await rt.pool.setThreads(activeThreads());
+    return session;
   },
   kernels,
+  // backend-cpu's kernels leave float32 outputs in its WebAssembly memory; they move as its tensors do.
+  location: cpu.location,
+  upload: cpu.upload,
+  download: cpu.download,
 };
 
 registerBackend(arm);

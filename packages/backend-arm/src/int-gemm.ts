@@ -162,12 +162,13 @@ export function multiply(rt: Runtime, left: LeftOperand, right: RightOperand, sc
   const e = rt.exports;
   const ncPanels = nc / 8;
   if (!rt.relaxed) {
-    e.gemmI16(left.at, left.kPad * 2, right.main.at, left.kPad, at, ldc, left.paddedRows, right.panels, kc, ncPanels);
+    rt.gemm({ a: left.at, lda: left.kPad * 2, b: right.main.at, kPad: left.kPad, c: at, ldc, m: left.paddedRows, nPanels: right.panels, kc, ncPanels });
   } else {
     const planes = left.hasMin && right.hasMin ? right.split : right.main;
     if (!planes) throw new Error('backend-arm: a right operand holding -128 was packed without its two-pass form');
-    e.gemmI8(left.at, left.kPad, planes.at, left.kPad, at, ldc, left.paddedRows, right.panels, kc, ncPanels, 0, 0);
-    if (planes.high) e.gemmI8(left.at, left.kPad, planes.high, left.kPad, at, ldc, left.paddedRows, right.panels, kc, ncPanels, 7, 1);
+    const product = { a: left.at, lda: left.kPad, kPad: left.kPad, c: at, ldc, m: left.paddedRows, nPanels: right.panels, kc, ncPanels };
+    rt.gemm({ ...product, b: planes.at });
+    if (planes.high) rt.gemm({ ...product, b: planes.high, shift: 7, accumulate: true });
     e.addCorrections(at, ldc, left.rows, right.cols, left.rowSum, left.rowShift, planes.colSum, planes.colShift, left.k);
   }
   return { at, ldc, rows: left.rows, cols: right.cols };

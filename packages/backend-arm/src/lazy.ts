@@ -39,9 +39,33 @@ export interface Scaled {
   factor?: Float32Array;
 }
 
-export type Origin = Dequantized | Widened | Scaled;
+/**
+ * A float32 tensor whose QuantizeLinear the producing kernel already computed (its only reader is that
+ * QuantizeLinear, with these per-tensor parameters): `q` is the result.
+ */
+export interface Prequantized {
+  kind: 'prequantized';
+  q: Tensor;
+  scale: number;
+  zeroPoint: number;
+}
+
+export type Origin = Dequantized | Widened | Scaled | Prequantized;
 
 const origins = new WeakMap<Tensor, Origin>();
+
+const produced = new WeakSet<Tensor>();
+
+/** Marks a tensor this backend's kernels made: nothing outside the run holds it, so it never changes. */
+export function ownTensor<T extends Tensor>(t: T): T {
+  produced.add(t);
+  return t;
+}
+
+/** Whether `ownTensor` marked `t`. */
+export function isOwnTensor(t: Tensor): boolean {
+  return produced.has(t);
+}
 
 /** Where a lazily decoded tensor came from, if it is one. */
 export function originOf(v: unknown): Origin | undefined {

@@ -1,16 +1,22 @@
 /**
- * The WebAssembly side of the backend: the module (SIMD or relaxed-SIMD build), its memory, a block allocator over
- * that memory, per-call scratch, and the cache of packed weights.
+ * The WebAssembly side of the backend: the module (SIMD or relaxed-SIMD build), its memory (shared with worker
+ * threads where the environment allows), the thread pool that runs its jobs, a block allocator over that memory,
+ * per-call scratch, and the cache of packed weights.
  */
-import type { Tensor } from '@onnx-ts/core';
+import { isModelConstant, type Tensor } from '@onnx-ts/core';
+import { createPool, type Pool } from '@onnx-ts/backend-cpu';
 import { armConfig } from './config.js';
-import { RELAXED_SIMD_WASM, SIMD_WASM } from './generated/kernels-wasm.js';
+import { RELAXED_SIMD_SHARED_WASM, RELAXED_SIMD_WASM, SIMD_SHARED_WASM, SIMD_WASM } from './generated/kernels-wasm.js';
 import { multiply, packLeft, packRight, type DotMode } from './int-gemm.js';
+
+/** Exports that run as parallel jobs (assembly/jobs.ts): the job block's address and the thread's index. */
+const JOB_EXPORTS = ['gemmJob'] as const;
+type JobExport = (typeof JOB_EXPORTS)[number];
 
 /** The exports of assembly/index.ts; every pointer is a byte offset into the module's memory. */
 export interface KernelExports {
-  memory: WebAssembly.Memory;
   heapBase(): number;
+  gemmJob(job: number, tid: number): void;
   hasRelaxedDot(): number;
   gemmI16(a: number, lda: number, b: number, kPad: number, c: number, ldc: number, m: number, nPanels: number, kc: number, ncPanels: number): void;
   gemmI8(a: number, lda: number, b: number, kPad: number, c: number, ldc: number, m: number, nPanels: number, kc: number, ncPanels: number, shift: number, accumulate: number): void;
@@ -22,10 +28,15 @@ export interface KernelExports {
   im2col(x: number, h: number, w: number, offsets: number, kTotal: number, sh: number, sw: number, pt: number, pl: number, ow: number, p0: number, count: number, pad: number, dst: number, dstStride: number): void;
   requantize(c: number, ldc: number, m: number, n: number, bias: number, biasMode: number, mult: number, multMode: number, zp: number, lo: number, hi: number, out: number, outStride: number): void;
   scaleToFloat(c: number, ldc: number, m: number, n: number, scale: number, scaleMode: number, factor: number, factorMode: number, bias: number, biasMode: number, out: number, outStride: number): void;
+  scaleToBytes(c: number, ldc: number, m: number, n: number, scale: number, scaleMode: number, bias: number, biasMode: number, qs: number, qz: number, lo: number, hi: number, out: number, outStride: number): void;
   copyRows(c: number, ldc: number, m: number, n: number, out: number, outStride: number): void;
   quantize(x: number, outer: number, d: number, inner: number, scale: number, zp: number, lo: number, hi: number, y: number): void;
   dequantize(x: number, width: number, signed: number, outer: number, d: number, inner: number, scale: number, zp: number, y: number): void;
   rangeWithZero(x: number, n: number, out: number): void;
+  maxBytes(x: number, n: number, floor: number, signed: number, y: number): void;
+  mapBytes(x: number, n: number, table: number, y: number): void;
+  addToBytes(a: number, signedA: number, sa: number, za: number, b: number, signedB: number, sb: number, zb: number, n: number, qs: number, qz: number, lo: number, hi: number, y: number): void;
+  maxPoolBytes(x: number, planes: number, h: number, w: number, kh: number, kw: number, sh: number, sw: number, dh: number, dw: number, pt: number, pl: number, oh: number, ow: number, signed: number, y: number): void;
   gemmF32(a: number, lda: number, kind: number, src: number, params: number, blockK: number, k: number, c: number, ldc: number, m: number, nPanels: number, kc: number, ncPanels: number, scratch: number): void;
   halfToFloatArray(src: number, n: number, dst: number): void;
   floatToHalfArray(src: number, n: number, dst: number): void;
@@ -35,6 +46,27 @@ export interface KernelExports {
 export const PER_TENSOR = 0;
 export const PER_ROW = 1;
 export const PER_COLUMN = 2;
+
+/** Fields of assembly/jobs.ts's GemmJob, in order. */
+const GEMM_JOB_FIELDS = 18;
+/** Multiply-adds below which a GEMM runs on the calling thread only (waking workers costs more). */
+const PARALLEL_MIN_WORK = 1 << 18;
+
+/** Arguments of the integer GEMM kernels (assembly/gemm-int.ts); shift and accumulate only for gemmI8. */
+export interface GemmArgs {
+  a: number;
+  lda: number;
+  b: number;
+  kPad: number;
+  c: number;
+  ldc: number;
+  m: number;
+  nPanels: number;
+  kc: number;
+  ncPanels: number;
+  shift?: number;
+  accumulate?: boolean;
+}
 
 const ALIGN = 64;
 const PAGE = 65536;
@@ -175,10 +207,19 @@ export function fingerprint(data: ArrayBufferView): string {
   return `${data.byteLength}:${h1 >>> 0}:${h2 >>> 0}`;
 }
 
+/** Whether this environment can share a WebAssembly memory between threads (Node, cross-origin isolated pages). */
+function canShareMemory(): boolean {
+  if (typeof SharedArrayBuffer === 'undefined') return false;
+  const g = globalThis as { crossOriginIsolated?: boolean; process?: { versions?: { node?: string } } };
+  return Boolean(g.process?.versions?.node) || g.crossOriginIsolated === true;
+}
+
 export class Runtime {
   readonly exports: KernelExports;
   readonly memory: WebAssembly.Memory;
   readonly allocator: BlockAllocator;
+  /** Worker threads running this module's jobs; one thread until `pool.setThreads`. */
+  readonly pool: Pool<JobExport>;
   /** 'relaxed-simd' when the SDOT-style dot products run, else 'simd'. */
   readonly build: 'simd' | 'relaxed-simd';
   /** How the relaxed build's dot product is fed (see DotMode); set from the self-test. */
@@ -190,12 +231,47 @@ export class Runtime {
   });
 
   constructor(build: 'simd' | 'relaxed-simd') {
-    const module = new WebAssembly.Module(decodeBase64(build === 'relaxed-simd' ? RELAXED_SIMD_WASM : SIMD_WASM));
-    const instance = new WebAssembly.Instance(module, {});
+    const shared = canShareMemory();
+    const relaxed = build === 'relaxed-simd';
+    const binary = shared ? (relaxed ? RELAXED_SIMD_SHARED_WASM : SIMD_SHARED_WASM) : relaxed ? RELAXED_SIMD_WASM : SIMD_WASM;
+    const module = new WebAssembly.Module(decodeBase64(binary));
+    this.memory = new WebAssembly.Memory({ initial: 16, maximum: MAX_PAGES, shared } as WebAssembly.MemoryDescriptor);
+    const instance = new WebAssembly.Instance(module, { env: { memory: this.memory } });
     this.exports = instance.exports as unknown as KernelExports;
-    this.memory = this.exports.memory;
     this.allocator = new BlockAllocator(this.memory, this.exports.heapBase());
+    // The pool's control words: a block of its own, never released.
+    const control = this.allocator.allocate(32);
+    this.pool = createPool({ owner: 'backend-arm', module, memory: this.memory, shared, exports: this.exports, jobExports: JOB_EXPORTS, control });
     this.build = build;
+  }
+
+  /**
+   * C = A · B by gemmI16 (SIMD build) or gemmI8 (relaxed build), split into tiles of rows × panels over the pool's
+   * threads when the product is large enough.
+   */
+  gemm(args: GemmArgs): void {
+    const { a, lda, b, kPad, c, ldc, m, nPanels, kc, ncPanels, shift = 0, accumulate = false } = args;
+    const parts = m * nPanels * 8 * kPad >= PARALLEL_MIN_WORK ? this.pool.activeThreads() : 1;
+    if (parts === 1) {
+      if (this.relaxed) this.exports.gemmI8(a, lda, b, kPad, c, ldc, m, nPanels, kc, ncPanels, shift, accumulate ? 1 : 0);
+      else this.exports.gemmI16(a, lda, b, kPad, c, ldc, m, nPanels, kc, ncPanels);
+      return;
+    }
+    // About four tiles per thread, split along the panels first (each tile then reads its own part of B).
+    const rowGroups = m / 4;
+    const wanted = parts * 4;
+    const panelsPerTile = Math.ceil(nPanels / Math.min(nPanels, wanted));
+    const tilesN = Math.ceil(nPanels / panelsPerTile);
+    const rowsPerTile = Math.ceil(rowGroups / Math.min(rowGroups, Math.ceil(wanted / tilesN))) * 4;
+    const tilesM = Math.ceil(m / rowsPerTile);
+    this.withScratch((scratch) => {
+      const job = scratch.alloc(GEMM_JOB_FIELDS * 4);
+      this.view(Int32Array, job, GEMM_JOB_FIELDS).set([
+        0, tilesM * tilesN, tilesM, rowsPerTile, panelsPerTile, this.relaxed ? 1 : 0,
+        a, lda, b, kPad, c, ldc, m, nPanels, kc, ncPanels, shift, accumulate ? 1 : 0,
+      ]);
+      this.pool.runJob('gemmJob', job, parts);
+    });
   }
 
   get relaxed(): boolean {
@@ -212,7 +288,10 @@ export class Runtime {
 
   /** Copies `length` elements at `at` out of the module's memory. */
   read<T extends View>(type: ViewOf<T>, at: number, length: number): T {
-    return new type(this.memory.buffer, at, length).slice() as T;
+    // A new array filled by set: much faster than slice on a view of a shared memory.
+    const out = new (type as unknown as new (length: number) => T)(length);
+    out.set(new type(this.memory.buffer, at, length) as never);
+    return out;
   }
 
   /** Runs `fn` with a scratch whose blocks are released afterwards, whatever happens. */
@@ -236,7 +315,8 @@ export class Runtime {
       this.seen.add(source);
       return build((bytes) => scratch.alloc(bytes));
     }
-    const print = fingerprint(source.data as ArrayBufferView);
+    // A model's constants never change: no need to check their bytes on each call.
+    const print = isModelConstant(source) ? 'constant' : fingerprint(source.data as ArrayBufferView);
     let entries = this.cache.get(source);
     const hit = entries?.get(key);
     if (hit && hit.fingerprint === print) return hit.packed as P;
@@ -366,7 +446,8 @@ export function runtime(): Runtime {
   return active;
 }
 
-/** Drops the runtime (after a configuration change); the next kernel loads a new one. */
+/** Drops the runtime (after a configuration change) and stops its workers; the next kernel loads a new one. */
 export function resetRuntime(): void {
+  active?.pool.close();
   active = undefined;
 }

@@ -5,8 +5,11 @@
  * Besides wall time it records the process CPU time of each run: for single-threaded engines that is their work, which
  * stays comparable on a machine busy with other processes. Prints Markdown tables.
  *
+ * onnxruntime optimizes its graphs by default; our sessions run the model as it is unless `--optimize` loads
+ * @onnx-ts/optimizer, whose default level ('extended') the sessions then apply.
+ *
  *   pnpm --filter @onnx-ts/backend-cpu bench [--runs 5] [--warmup 2] [--threads 1] [--cpu-threads 1,2]
- *     [--models regex] [--data dir] [--no-ort] [--no-gemm]
+ *     [--models regex] [--data dir] [--no-ort] [--no-gemm] [--optimize]
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -25,10 +28,11 @@ interface Options {
   data: string;
   ort: boolean;
   gemm: boolean;
+  optimize: boolean;
 }
 
 function parseOptions(argv: string[]): Options {
-  const o: Options = { runs: 5, warmup: 2, threads: 1, cpuThreads: [1, 2], data: '', ort: true, gemm: true };
+  const o: Options = { runs: 5, warmup: 2, threads: 1, cpuThreads: [1, 2], data: '', ort: true, gemm: true, optimize: false };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = (): string => {
@@ -49,6 +53,7 @@ function parseOptions(argv: string[]): Options {
     else if (flag === '--data') o.data = value();
     else if (flag === '--no-ort') o.ort = false;
     else if (flag === '--no-gemm') o.gemm = false;
+    else if (flag === '--optimize') o.optimize = true;
     else throw new Error(`unknown option ${flag}`);
   }
   if (!o.data) {
@@ -141,7 +146,9 @@ function maxRelativeError(got: Value, expected: Value): number {
 async function main(): Promise<void> {
   const o = parseOptions(process.argv.slice(2));
   const cores = (await import('node:os')).availableParallelism();
-  console.log(`onnx-ts backend 'cpu' benchmark — Node ${process.version}, ${cores} cores, ${o.runs} timed rounds after ${o.warmup} warm-up runs\n`);
+  if (o.optimize) await import('@onnx-ts/optimizer');
+  const graphs = o.optimize ? "graphs optimized ('extended')" : 'graphs unoptimized';
+  console.log(`onnx-ts backend 'cpu' benchmark — Node ${process.version}, ${cores} cores, ${o.runs} timed rounds after ${o.warmup} warm-up runs, ${graphs}\n`);
   if (o.gemm) {
     const rows: string[][] = [];
     for (const n of [256, 512, 1024]) {

@@ -4,7 +4,8 @@
  * other than float32, falls back to 'cpu-ref' per node.
  *
  * Kernel outputs are tensors resident in the WebAssembly memory (location 'wasm'), freed there when the executor
- * disposes them; CPU inputs are read where they are.
+ * disposes them; CPU inputs are read where they are. A model's weights are packed into that memory on their first use
+ * by a session and freed when the last session using them is released.
  *
  * Threads: the session option intraOpNumThreads, else configure({ threads }), else the environment variable
  * ONNX_TS_THREADS, else every core (browsers: hardwareConcurrency when cross-origin isolated, otherwise 1).
@@ -12,6 +13,7 @@
 import { registerBackend, type Backend, type BackendSessionOptions } from '@onnx-ts/core';
 import '@onnx-ts/backend-cpu-ref';
 import { kernels } from './kernels.js';
+import { CpuSession } from './runtime/constants.js';
 import { activeThreads, defaultThreads, setThreads } from './runtime/pool.js';
 import { WASM_LOCATION, download, upload } from './runtime/resident.js';
 import { wasmRuntime } from './runtime/wasm.js';
@@ -49,6 +51,7 @@ const cpu: Backend = {
     // 0 means the default, as in onnxruntime.
     const threads = (requested || undefined) ?? configuredThreads ?? threadsFromEnvironment() ?? (await defaultThreads());
     await setThreads(threads);
+    return new CpuSession();
   },
   kernels,
   // Float32 outputs stay in the WebAssembly memory between this backend's nodes; other backends get CPU copies.
@@ -62,3 +65,5 @@ registerBackend(cpu);
 export default cpu;
 export { cpu, kernels, activeThreads };
 export { acceleratedCounts } from './ops/accelerate.js';
+// The thread pool, for other modules' jobs (backend-arm runs its integer kernels on one).
+export { createPool, type Pool, type PoolTarget } from './runtime/pool.js';

@@ -86,6 +86,7 @@ async function compareFused(activation: string, params: number[], then: (g: Grap
     assert.is(acceleratedCounts().get('FusedConv'), before + 1, 'FusedConv took the WebAssembly path');
     assertClose(got, expected, 1e-4, 1e-5, `FusedConv ${activation} run ${run}`);
   }
+  await session.release();
 }
 
 test('FusedConv with Relu or Clip runs the clamp in the convolution', async () => {
@@ -105,6 +106,7 @@ test('FusedConv with another activation and no fused backend loaded is a clear E
   } catch (e) {
     assert.match((e as Error).message, /FusedConv: activation 'Sigmoid' needs the 'onnx-ts-fused' backend/);
   }
+  await session.release();
 });
 
 test('Conv outside the fast path (3-D) falls back to the reference', async () => {

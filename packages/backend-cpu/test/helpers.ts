@@ -61,6 +61,7 @@ export async function compareWithReference(c: OpCase, { threads = 1, runs = 3, r
     assert.is(fast, accelerated, `${c.op}: ${accelerated ? 'expected' : 'did not expect'} the WebAssembly path`);
     expected.forEach((e, i) => assertClose(got[i], e, rtol, atol, `${c.op} run ${r} output ${i}`));
   }
+  await Promise.all([ref.release(), mine.release()]);
   return got;
 }
 

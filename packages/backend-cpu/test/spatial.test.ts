@@ -79,18 +79,24 @@ test('Concat and Transpose match the reference', async () => {
   await compareWithReference({ op: 'Transpose', inputs: { x: randomTensor([2, 3, 4, 5], 7) }, order: ['x'], attrs: { perm: [3, 1, 0, 2] } });
 });
 
-test('ConstantOfShape hands back the same tensor while its shape stays the same', async () => {
+test('ConstantOfShape of a shape initializer hands back the same tensor; of a fed shape, a new one', async () => {
   const g = new GraphBuilder();
   g.input('shape', 'int64', [2]);
-  g.output(g.op('ConstantOfShape', ['shape'], { value: new Tensor('float32', [1.5], [1]) }));
+  g.initializer('fixed', new Tensor('int64', BigInt64Array.from([2n, 3n]), [2]));
+  const value = new Tensor('float32', [1.5], [1]);
+  g.output(g.op('ConstantOfShape', ['fixed'], { value }));
+  g.output(g.op('ConstantOfShape', ['shape'], { value }));
   const s = await InferenceSession.create(buildModel(g.build()), { executionProviders: ['cpu'] });
-  const shape = (dims: bigint[]) => ({ shape: new Tensor('int64', BigInt64Array.from(dims), [2]) });
-  const first = (await s.run(shape([2n, 3n]))).constantofshape_0 as Tensor;
-  const again = (await s.run(shape([2n, 3n]))).constantofshape_0 as Tensor;
-  const other = (await s.run(shape([3n, 1n]))).constantofshape_0 as Tensor;
+  const shape = new Tensor('int64', BigInt64Array.from([2n, 3n]), [2]);
+  const [first, fedFirst] = Object.values(await s.run({ shape })) as Tensor[];
+  (shape.data as BigInt64Array).set([3n, 1n]);
+  const [again, fedAgain] = Object.values(await s.run({ shape })) as Tensor[];
   assert.is(again, first);
   assert.equal([...first.data as Float32Array], [1.5, 1.5, 1.5, 1.5, 1.5, 1.5]);
-  assert.equal([...other.dims], [3, 1]);
+  assert.equal([...fedFirst.dims], [2, 3]);
+  assert.equal([...fedAgain.dims], [3, 1], 'a fed shape changed in place is read again');
+  assert.equal([...fedAgain.data as Float32Array], [1.5, 1.5, 1.5]);
+  await s.release();
 });
 
 test.run();

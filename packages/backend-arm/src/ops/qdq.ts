@@ -8,14 +8,17 @@
  * kernels, other types to the reference's; compressed weights (float16, weight-only int8/int4) to compressed.ts.
  */
 import { Tensor, isTensor, type KernelContext, type KernelInputs } from '@onnx-ts/core';
-import { conv2dGeometry, type ConvAttributes } from '../conv-geometry.js';
+import { conv2dGeometry, type Conv2d, type ConvAttributes } from '../conv-geometry.js';
 import { isScalar, withFastPath } from '../delegate.js';
 import { integerConv, integerMatmul, matmulShape, type ByteData } from '../int-ops.js';
-import { lazyTensor, originOf, type Dequantized } from '../lazy.js';
+import { lazyTensor, originOf, ownTensor, type Dequantized } from '../lazy.js';
+import { quantizeAfter, type QuantizeAfter } from '../readers.js';
 import { PER_COLUMN, PER_ROW, PER_TENSOR, runtime } from '../runtime.js';
 import { compressedGemm, compressedMatmul, widenedCast } from './compressed.js';
 import { floatKernels } from './float-kernels.js';
-import { decodeLater, isRoundTripScale } from './quantize.js';
+import { byteRange } from './integer-matmul.js';
+import { maxWith, reference, reluOfPrequantized, sumToBytes } from './qdq-layout.js';
+import { decodeLater, isRoundTripScale, requantizeBytes } from './quantize.js';
 import { addDequantized, addScaled, castScaled, mulScaled, scaledTensor } from './scaled.js';
 
 /** A DequantizeLinear origin with 8-bit data, unblocked, quantized per tensor or along `axis`. */
@@ -42,6 +45,49 @@ function floatVector(v: unknown, length: number): Float32Array | undefined {
   return isTensor(v) && v.type === 'float32' && v.dims.length === 1 && v.size === length ? (v.data as Float32Array) : undefined;
 }
 
+/** A DequantizeLinear → Conv on integers: the operands, geometry, per-channel sx·sw and the float32 bias. */
+interface QdqConv {
+  x: Dequantized;
+  w: Dequantized;
+  bias?: Float32Array;
+  g: Conv2d;
+  scales: Float64Array;
+}
+
+/**
+ * y = Σ (x - zx)(w - zw) · sx·sw + bias as float32 — or, given the QuantizeLinear after it, that QuantizeLinear of
+ * y, from the same float32 values in the same pass.
+ */
+function runQdqConv(c: QdqConv, quantizeTo?: QuantizeAfter): Float32Array | Int8Array | Uint8Array {
+  const { g, scales } = c;
+  const pixels = g.oh * g.ow;
+  const size = g.batch * g.outChannels * pixels;
+  const wZeros = zerosOf(c.w);
+  const rt = runtime();
+  const width = quantizeTo ? 1 : 4;
+  const [lo, hi] = quantizeTo ? byteRange(quantizeTo.type) : [0, 0];
+  return rt.withScratch((scratch) => {
+    const out = scratch.alloc(size * width);
+    const scaleAt = scratch.put(scales);
+    const biasAt = c.bias ? scratch.put(c.bias) : 0;
+    const ops = {
+      x: c.x.q.data as ByteData, xZero: zerosOf(c.x)[0], w: c.w.q,
+      wZeros: wZeros.length === 1 ? new Int32Array(g.outChannels).fill(wZeros[0]) : Int32Array.from(wZeros),
+    };
+    const perChannel = scales.length > 1;
+    integerConv(rt, scratch, ops, g, ({ acc, image, channel0, p0 }) => {
+      const scale = scaleAt + (perChannel ? channel0 * 8 : 0);
+      const scaleMode = perChannel ? PER_ROW : PER_TENSOR;
+      const bias = biasAt && biasAt + channel0 * 4;
+      const at = out + ((image * g.outChannels + channel0) * pixels + p0) * width;
+      if (!quantizeTo) rt.exports.scaleToFloat(acc.at, acc.ldc, acc.rows, acc.cols, scale, scaleMode, 0, PER_TENSOR, bias, PER_ROW, at, pixels * 4);
+      else rt.exports.scaleToBytes(acc.at, acc.ldc, acc.rows, acc.cols, scale, scaleMode, bias, PER_ROW, quantizeTo.scale, quantizeTo.zeroPoint, lo, hi, at, pixels);
+    });
+    if (!quantizeTo) return rt.read(Float32Array, out, size);
+    return quantizeTo.type === 'int8' ? rt.read(Int8Array, out, size) : rt.read(Uint8Array, out, size);
+  });
+}
+
 const conv = withFastPath('Conv', (inputs: KernelInputs, attrs: ConvAttributes, ctx) => {
   const x = byteOrigin(inputs[0]);
   const w = byteOrigin(inputs[1], 0);
@@ -53,32 +99,13 @@ const conv = withFastPath('Conv', (inputs: KernelInputs, attrs: ConvAttributes, 
     bias = floatVector(inputs[2], g.outChannels);
     if (!bias) return undefined;
   }
-  const pixels = g.oh * g.ow;
-  const size = g.batch * g.outChannels * pixels;
-  ctx.checkAllocation('float32', size);
-  const scales = combinedScales(x, w, g.outChannels);
-  const wZeros = zerosOf(w);
-  const rt = runtime();
-  const data = rt.withScratch((scratch) => {
-    const out = scratch.alloc(size * 4);
-    const scaleAt = scratch.put(scales);
-    const biasAt = bias ? scratch.put(bias) : 0;
-    const ops = {
-      x: x.q.data as ByteData, xZero: zerosOf(x)[0], w: w.q,
-      wZeros: wZeros.length === 1 ? new Int32Array(g.outChannels).fill(wZeros[0]) : Int32Array.from(wZeros),
-    };
-    integerConv(rt, scratch, ops, g, ({ acc, image, channel0, p0 }) => {
-      const perChannel = scales.length > 1;
-      rt.exports.scaleToFloat(
-        acc.at, acc.ldc, acc.rows, acc.cols,
-        scaleAt + (perChannel ? channel0 * 8 : 0), perChannel ? PER_ROW : PER_TENSOR, 0, PER_TENSOR,
-        biasAt && biasAt + channel0 * 4, PER_ROW,
-        out + ((image * g.outChannels + channel0) * pixels + p0) * 4, pixels * 4,
-      );
-    });
-    return rt.read(Float32Array, out, size);
-  });
-  return [new Tensor('float32', data, g.outDims)];
+  ctx.checkAllocation('float32', g.batch * g.outChannels * g.oh * g.ow);
+  const c: QdqConv = { x, w, bias, g, scales: combinedScales(x, w, g.outChannels) };
+  const next = quantizeAfter(ctx);
+  if (!next) return [new Tensor('float32', runQdqConv(c) as Float32Array, g.outDims)];
+  // Only that QuantizeLinear reads the output, during this run: the floats are computed again if it reads them.
+  const q = ownTensor(new Tensor(next.type, runQdqConv(c, next) as Int8Array | Uint8Array, g.outDims));
+  return [lazyTensor('float32', g.outDims, () => runQdqConv(c) as Float32Array, { kind: 'prequantized', q, scale: next.scale, zeroPoint: next.zeroPoint })];
 }, floatKernels('Conv'));
 
 const matmul = withFastPath('MatMul', (inputs: KernelInputs, _attrs, ctx) => integerMatmulOf(inputs, ctx) ?? compressedMatmul(inputs, ctx), floatKernels('MatMul'));
@@ -162,18 +189,24 @@ function integerGemmOf(inputs: KernelInputs, attrs: GemmAttributes, ctx: KernelC
  * Relu of a tensor dequantized per tensor with a positive scale is the dequantization of max(q, zero point): it
  * stays quantized (and a QuantizeLinear after it maps the bytes through a table, quantize.ts).
  */
-const relu = withFastPath('Relu', (inputs: KernelInputs) => {
+const relu = withFastPath('Relu', (inputs: KernelInputs, attrs, ctx) => {
+  const before = reluOfPrequantized(inputs, attrs, ctx);
+  if (before) return before;
   const x = byteOrigin(inputs[0]);
   if (!x || x.axis !== undefined || !isScalar(x.scale) || !isRoundTripScale(scalesOf(x)[0])) return undefined;
-  const zero = zerosOf(x)[0];
-  const q = (x.q.data as ByteData).slice();
-  for (let i = 0; i < q.length; i++) if (q[i] < zero) q[i] = zero;
-  const origin: Dequantized = { ...x, q: new Tensor(x.q.type, q, x.q.dims) };
+  const next = quantizeAfter(ctx);
+  if (next) {
+    // Relu and the QuantizeLinear after it in one table; the floats only if that QuantizeLinear reads them.
+    const q = ownTensor(requantizeBytes(x, next.scale, next.zeroPoint, next.type, true));
+    const floats = (): Float32Array => reference('Relu', inputs, attrs, ctx).data as Float32Array;
+    return [lazyTensor('float32', q.dims, floats, { kind: 'prequantized', q, scale: next.scale, zeroPoint: next.zeroPoint })];
+  }
+  const origin: Dequantized = { ...x, q: maxWith(x.q, zerosOf(x)[0]) };
   return [lazyTensor('float32', x.q.dims, decodeLater(origin), origin)];
 }, floatKernels('Relu'));
 
 const mul = withFastPath('Mul', (inputs: KernelInputs) => mulScaled(inputs), floatKernels('Mul'));
-const add = withFastPath('Add', (inputs: KernelInputs) => addScaled(inputs) ?? addDequantized(inputs), floatKernels('Add'));
+const add = withFastPath('Add', (inputs: KernelInputs, attrs, ctx) => addScaled(inputs) ?? addDequantized(inputs) ?? sumToBytes('Add', inputs, attrs, ctx), floatKernels('Add'));
 const cast = withFastPath('Cast', (inputs: KernelInputs, attrs: { to: number }) => castScaled(inputs, attrs.to) ?? widenedCast(inputs, attrs.to), floatKernels('Cast'));
 
 export default [...conv, ...matmul, ...gemm, ...relu, ...mul, ...add, ...cast];

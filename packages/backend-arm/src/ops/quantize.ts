@@ -3,10 +3,10 @@
  * values (DequantizeLinear also int32 and unpacked int4/uint4), per-tensor or per-axis parameters; DequantizeLinear
  * also blocked ones. DequantizeLinear returns a lazily decoded tensor (see lazy.ts).
  */
-import { Tensor, dtypeFromCode, normalizeAxis, type DType, type KernelInputs } from '@onnx-ts/core';
+import { Tensor, dtypeFromCode, isModelConstant, normalizeAxis, type DType, type KernelInputs } from '@onnx-ts/core';
 import { toNumbers } from '@onnx-ts/backend-cpu-ref';
 import { BYTE_TYPES, absent, isScalar, roundHalfToEven, tensorOf, withFastPath } from '../delegate.js';
-import { lazyTensor, originOf, type Dequantized } from '../lazy.js';
+import { isOwnTensor, lazyTensor, originOf, ownTensor, type Dequantized, type Origin } from '../lazy.js';
 import { runtime } from '../runtime.js';
 import { byteRange } from './integer-matmul.js';
 import { scaledInto } from './scaled.js';
@@ -56,25 +56,49 @@ export function isRoundTripScale(s: number): boolean {
  * float tensor is decoded.
  */
 function requantizedByTable(x: unknown, scale: Tensor, zp: Tensor | undefined, type: DType): Tensor | undefined {
-  const o = originOf(x);
+  const o = perTensorBytes(originOf(x));
+  if (!o || !isScalar(scale) || (zp && !isScalar(zp)) || (type !== 'int8' && type !== 'uint8')) return undefined;
+  return requantizeBytes(o, (scale.data as Float32Array)[0], zp ? (zp.data as Int8Array | Uint8Array)[0] : 0, type);
+}
+
+/** A DequantizeLinear origin of 8-bit values with per-tensor parameters, else undefined. */
+export function perTensorBytes(o: Origin | undefined): Dequantized | undefined {
   if (o?.kind !== 'dequantized' || o.axis !== undefined || o.blockSize !== 0 || (o.q.type !== 'int8' && o.q.type !== 'uint8')) return undefined;
-  if (!isScalar(scale) || (zp && !isScalar(zp)) || !isScalar(o.scale)) return undefined;
+  return isScalar(o.scale) ? o : undefined;
+}
+
+/**
+ * QuantizeLinear(scale sOut, zero point zOut, `type`) of the dequantized tensor `o` — or of its Relu, which for a
+ * positive scale is the dequantization of max(q, zero point) — by a table of its bytes.
+ */
+export function requantizeBytes(o: Dequantized, sOut: number, zOut: number, type: 'int8' | 'uint8', relu = false): Tensor {
   const sIn = (o.scale.data as Float32Array)[0];
   const zIn = o.zeroPoint ? (o.zeroPoint.data as Int8Array | Uint8Array)[0] : 0;
-  const sOut = (scale.data as Float32Array)[0];
-  const zOut = zp ? (zp.data as Int8Array | Uint8Array)[0] : 0;
   const [lo, hi] = byteRange(type);
-  const offset = o.q.type === 'int8' ? 128 : 0;
-  const table = new Int16Array(256);
+  // Indexed by the stored byte: an int8 value v is byte v & 255.
+  const table = new Uint8Array(256);
   for (let b = 0; b < 256; b++) {
-    const decoded = Math.fround((b - offset - zIn) * sIn);
+    const stored = o.q.type === 'int8' ? (b << 24) >> 24 : b;
+    const value = relu ? Math.max(stored, zIn) : stored;
+    const decoded = Math.fround((value - zIn) * sIn);
     const v = roundHalfToEven(Math.fround(decoded / sOut)) + zOut;
     table[b] = Number.isNaN(v) ? 0 : Math.min(hi, Math.max(lo, v));
   }
   const q = o.q.data as Int8Array | Uint8Array;
-  const out = type === 'int8' ? new Int8Array(q.length) : new Uint8Array(q.length);
-  for (let i = 0; i < q.length; i++) out[i] = table[q[i] + offset];
+  const rt = runtime();
+  const out = rt.withScratch((scratch) => {
+    const y = scratch.alloc(q.length);
+    rt.exports.mapBytes(scratch.put(q), q.length, scratch.put(table), y);
+    return type === 'int8' ? rt.read(Int8Array, y, q.length) : rt.read(Uint8Array, y, q.length);
+  });
   return new Tensor(type, out, o.q.dims);
+}
+
+/** QuantizeLinear of a tensor whose producer computed this very QuantizeLinear already (lazy.ts, Prequantized). */
+function prequantized(x: unknown, scale: Tensor, zp: Tensor | undefined, type: DType): Tensor | undefined {
+  const o = originOf(x);
+  if (o?.kind !== 'prequantized' || !zp || !isScalar(scale) || !isScalar(zp)) return undefined;
+  return o.q.type === type && o.scale === (scale.data as Float32Array)[0] && o.zeroPoint === (zp.data as Int8Array | Uint8Array)[0] ? o.q : undefined;
 }
 
 /** QuantizeLinear (per tensor) of scaled accumulators: their float32 values go from scratch straight to quantize. */
@@ -107,8 +131,8 @@ const quantizeLinear = withFastPath('QuantizeLinear', (inputs, attrs, ctx) => {
   if (requested && zp && requested !== zp.type) return undefined;
   const type = zp?.type ?? requested ?? 'uint8';
   if (type !== 'int8' && type !== 'uint8') return undefined;
-  const direct = requantizedByTable(inputs[0], scale, zp, type) ?? quantizedAccumulators(inputs[0], scale, zp, type);
-  if (direct) return [direct];
+  const direct = prequantized(inputs[0], scale, zp, type) ?? requantizedByTable(inputs[0], scale, zp, type) ?? quantizedAccumulators(inputs[0], scale, zp, type);
+  if (direct) return [ownTensor(direct)];
   const x = tensorOf(inputs, 0, ['float32']);
   if (!x || x.size === 0) return undefined;
   const axis = parameterAxis(x, scale, zp, attrs.axis, ctx.opset >= 13);
@@ -122,7 +146,7 @@ const quantizeLinear = withFastPath('QuantizeLinear', (inputs, attrs, ctx) => {
     rt.exports.quantize(scratch.put(x.data as Float32Array), outer, d, inner, scratch.put(scale.data as Float32Array), scratch.put(zeros), lo, hi, y);
     return type === 'int8' ? rt.read(Int8Array, y, x.size) : rt.read(Uint8Array, y, x.size);
   });
-  return [new Tensor(type, data, x.dims)];
+  return [ownTensor(new Tensor(type, data, x.dims))];
 });
 
 /** Decodes a dequantized tensor: per-tensor and per-axis in WebAssembly, blocked scales in plain loops. */
@@ -158,7 +182,8 @@ function decodeDequantized(src: Dequantized): Float32Array {
  * kernels read `origin.q` during the run, but a decode after it must not see a feed the caller has reused since.
  */
 export function decodeLater(origin: Dequantized): () => Float32Array {
-  const copy = (t: Tensor): Tensor => new Tensor(t.type, (t.data as Int8Array).slice(), t.dims);
+  // Weights and this backend's own outputs never change: only other tensors (feeds) are copied.
+  const copy = (t: Tensor): Tensor => (isModelConstant(t) || isOwnTensor(t) ? t : new Tensor(t.type, (t.data as Int8Array).slice(), t.dims));
   const snapshot: Dequantized = { ...origin, q: copy(origin.q), scale: copy(origin.scale), zeroPoint: origin.zeroPoint && copy(origin.zeroPoint) };
   return () => decodeDequantized(snapshot);
 }

@@ -5,8 +5,8 @@
  * the optimizer's FusedConv nodes with a Relu or Clip activation use; the ONNX Conv passes none.
  */
 import { attr, getBackend, kernelsFor, pickKernel, shapeSize, type KernelContext, type KernelInputs, type Tensor, type Value } from '@onnx-ts/core';
-import { packedConstant, withScratch, writeJob, type Scratch } from '../runtime/call.js';
-import { floatsOf } from '../runtime/resident.js';
+import { withScratch, writeJob, type Scratch } from '../runtime/call.js';
+import { copiedConstant, packedConstant } from '../runtime/constants.js';
 import { activeThreads, runJob } from '../runtime/pool.js';
 import { wasmRuntime } from '../runtime/wasm.js';
 import { accelerate, floatInput, referenceSpecs, withFastPath } from './accelerate.js';
@@ -64,13 +64,12 @@ export function convolve(inputs: KernelInputs, a: ConvAttributes, ctx: KernelCon
   const outSize = shapeSize(s.outDims);
   ctx.checkAllocation('float32', outSize);
   return withScratch((scratch) => {
-    const f32 = () => wasmRuntime().f32();
     const xAt = scratch.tensor(x);
     const yAt = scratch.output(outSize);
-    const biasAt = bias ? packedConstant('bias', bias, bias.size * 4, scratch, (at) => f32().set(floatsOf(bias), at >> 2)) : 0;
+    const biasAt = bias ? copiedConstant(bias, scratch) : 0;
     const outPlane = g.outH * g.outW;
     if (s.groups === s.channels && s.filters === s.channels) {
-      const wAt = packedConstant('depthwise', w, w.size * 4, scratch, (at) => f32().set(floatsOf(w), at >> 2));
+      const wAt = copiedConstant(w, scratch);
       const threads = s.channels * outPlane * g.kh * g.kw > 1 << 16 ? activeThreads() : 1;
       const { rows, cols } = paddedPlane(g);
       const planeBytes = Math.ceil((rows * cols * 4) / 64) * 64;
@@ -83,7 +82,7 @@ export function convolve(inputs: KernelInputs, a: ConvAttributes, ctx: KernelCon
     } else {
       const m = s.filters / s.groups;
       const k = (s.channels / s.groups) * g.kh * g.kw;
-      const packed = packedConstant('conv-a', w, packedABytes(m, k) * s.groups, scratch, (at) => {
+      const packed = packedConstant('conv-a', [w], packedABytes(m, k) * s.groups, scratch, (at) => {
         const raw = scratch.tensor(w);
         packGroupsA(at, raw, s.groups, m, k);
       });
@@ -125,7 +124,7 @@ function winograd(s: ConvShape, xAt: number, yAt: number, biasAt: number, lo: nu
   const C = s.channels, M = s.filters;
   const tilesH = Math.ceil(g.outH / 2), tilesW = Math.ceil(g.outW / 2), T = tilesH * tilesW;
   const rt = wasmRuntime();
-  const packed = packedConstant('winograd-a', s.w, 16 * packedABytes(M, C), scratch, (at) => {
+  const packed = packedConstant('winograd-a', [s.w], 16 * packedABytes(M, C), scratch, (at) => {
     const raw = scratch.tensor(s.w);
     const u = scratch.alloc(16 * M * C * 4);
     for (let i = 0; i < M * C; i++) rt.exports.winogradFilter(u + i * 4, M * C * 4, raw + i * 36);

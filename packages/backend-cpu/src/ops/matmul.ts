@@ -3,7 +3,8 @@
  * over the weights transposed once to [N][K], which reads each weight once per run; more rows run the packed GEMM.
  */
 import { broadcastShapes, type Tensor, type KernelContext, type KernelInputs, type Value } from '@onnx-ts/core';
-import { packedConstant, withScratch, writeJob, type Scratch } from '../runtime/call.js';
+import { withScratch, writeJob, type Scratch } from '../runtime/call.js';
+import { copiedConstant, packedConstant } from '../runtime/constants.js';
 import { floatsOf } from '../runtime/resident.js';
 import { activeThreads, runJob } from '../runtime/pool.js';
 import { wasmRuntime } from '../runtime/wasm.js';
@@ -37,10 +38,9 @@ function multiply(p: Product, outDims: readonly number[], ctx: KernelContext): T
     else f32().fill(0, yAt >> 2, (yAt >> 2) + M * N);
     const aAt = p.a instanceof Float32Array ? scratch.input(p.a) : scratch.tensor(p.a);
     if (M <= GEMV_ROWS) {
-      const w = packedConstant(p.bTransposed ? 'gemv-nk' : 'gemv-kn', p.b, N * K * 4, scratch, (at) => {
-        if (p.bTransposed) f32().set(floatsOf(p.b), at >> 2);
-        else transposeInto(floatsOf(p.b), K, N, f32(), at >> 2);
-      });
+      // The weights as [N][K]: Gemm's transB stores them so already.
+      const w = p.bTransposed ? copiedConstant(p.b, scratch)
+        : packedConstant('gemv-nk', [p.b], N * K * 4, scratch, (at) => transposeInto(floatsOf(p.b), K, N, f32(), at >> 2));
       const rowsPerTile = Math.max(4, Math.ceil(N / (8 * activeThreads()) / 4) * 4);
       const job = writeJob([0, Math.ceil(N / rowsPerTile), M, N, K, aAt, w, yAt, rowsPerTile]);
       runJob('gemvJob', job, M * N * K > 1 << 16 ? activeThreads() : 1);

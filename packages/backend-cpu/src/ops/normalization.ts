@@ -1,48 +1,27 @@
 /** BatchNormalization in inference (a per-channel scale and shift), LRN, and Softmax/LogSoftmax over contiguous rows. */
 import { shapeSize, type KernelContext, type KernelInputs, type Tensor, type Value } from '@onnx-ts/core';
-import { withScratch } from '../runtime/call.js';
+import { withScratch, type Scratch } from '../runtime/call.js';
+import { copiedConstant, packedConstant } from '../runtime/constants.js';
 import { floatsOf } from '../runtime/resident.js';
 import { wasmRuntime } from '../runtime/wasm.js';
 import { accelerate, floatInput } from './accelerate.js';
 import { channelAffineAll } from './parallel.js';
 
-/** Per BatchNormalization node (keyed by its attribute object): its parameter tensors and their packed form. */
-interface ChannelParams {
-  tensors: Tensor<'float32'>[];
-  /** [mean | factor | bias], channels floats each, in the heap. */
-  at: number;
-}
-
-const channelParams = new WeakMap<object, ChannelParams>();
-const releaseParams = new FinalizationRegistry<number>((at) => wasmRuntime().heap.release(at));
-
 /**
- * The per-channel mean, factor scale/√(variance + ε) and bias of a node, computed again only when its parameter
- * tensors change (weights are the same tensors run after run).
+ * The per-channel factor scale/√(variance + ε) of a BatchNormalization, in the heap; computed once per session when
+ * both tensors are weights. The mean and bias are read as they are: (x - mean) · factor + bias is the spec's formula
+ * in its order (folding mean into the shift loses precision where the output is near zero).
  */
-function packedParams(node: object, tensors: Tensor<'float32'>[], epsilon: number): number {
-  const last = channelParams.get(node);
-  if (last && last.tensors.every((t, i) => t === tensors[i])) return last.at;
-  if (last) {
-    releaseParams.unregister(last);
-    wasmRuntime().heap.release(last.at);
-  }
-  const [scale, bias, mean, variance] = tensors.map((t) => floatsOf(t).slice());
-  const channels = scale.length;
-  const at = wasmRuntime().heap.alloc(3 * channels * 4);
-  const packed = wasmRuntime().f32().subarray(at >> 2, (at >> 2) + 3 * channels);
-  packed.set(mean);
-  // (x - mean) · factor + bias, in the order of the spec's formula (folding mean into the shift loses precision
-  // where the output is near zero).
-  for (let c = 0; c < channels; c++) packed[channels + c] = scale[c] / Math.sqrt(variance[c] + epsilon);
-  packed.set(bias, 2 * channels);
-  const entry = { tensors, at };
-  channelParams.set(node, entry);
-  releaseParams.register(node, at, entry);
-  return at;
+function channelFactor(scale: Tensor<'float32'>, variance: Tensor<'float32'>, epsilon: number, scratch: Scratch): number {
+  return packedConstant(`bn-factor ${epsilon}`, [variance, scale], variance.size * 4, scratch, (at) => {
+    const s = floatsOf(scale);
+    const v = floatsOf(variance);
+    const factor = wasmRuntime().f32().subarray(at >> 2, (at >> 2) + v.length);
+    for (let c = 0; c < v.length; c++) factor[c] = s[c] / Math.sqrt(v[c] + epsilon);
+  });
 }
 
-function batchNorm(inputs: KernelInputs, node: object, epsilon: number, training: boolean): Value[] | undefined {
+function batchNorm(inputs: KernelInputs, epsilon: number, training: boolean): Value[] | undefined {
   const x = floatInput(inputs, 0);
   const params = [1, 2, 3, 4].map((i) => floatInput(inputs, i));
   if (!x || training || x.dims.length < 2 || x.size === 0) return undefined;
@@ -52,8 +31,9 @@ function batchNorm(inputs: KernelInputs, node: object, epsilon: number, training
   return withScratch((scratch) => {
     const xAt = scratch.tensor(x);
     const yAt = scratch.output(x.size);
-    const p = packedParams(node, params as Tensor<'float32'>[], epsilon);
-    channelAffineAll(xAt, yAt, planes, channels, x.size / planes, p, p + channels * 4, p + 2 * channels * 4, -Infinity, Infinity);
+    const [scale, bias, mean, variance] = params as Tensor<'float32'>[];
+    const factor = channelFactor(scale, variance, epsilon, scratch);
+    channelAffineAll(xAt, yAt, planes, channels, x.size / planes, copiedConstant(mean, scratch), factor, copiedConstant(bias, scratch), -Infinity, Infinity);
     return [scratch.result(yAt, x.dims)];
   });
 }
@@ -93,7 +73,7 @@ export default [
     // Training (statistics outputs, training_mode) and the per-element mode (spatial 0) stay with the reference.
     const training = ctx.outputUsed.slice(1).some(Boolean) || (ctx.opset >= 14 && a.training_mode !== 0);
     if (a.spatial === 0) return undefined;
-    return batchNorm(inputs, a, a.epsilon, training);
+    return batchNorm(inputs, a.epsilon, training);
   }),
   ...accelerate('LRN', (inputs, a) => lrn(inputs, a)),
   ...accelerate('Softmax', (inputs, a, ctx) => softmax(inputs, a.axis, ctx, false)),

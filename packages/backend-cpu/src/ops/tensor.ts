@@ -1,9 +1,11 @@
 /**
  * Concat and Transpose of float32 tensors as block copies and strided loops within the WebAssembly memory, the ops that
- * only relabel dims sharing their input's block, and ConstantOfShape reusing its (constant) result across runs.
+ * only relabel dims sharing their input's block, and ConstantOfShape reusing its result across runs when its shape is a
+ * model constant.
  */
 import { Tensor, shapeSize, type KernelInputs, type Value } from '@onnx-ts/core';
 import { withScratch, writeJob } from '../runtime/call.js';
+import { isClaimedConstant, markDerivedConstant } from '../runtime/constants.js';
 import { residentAddress } from '../runtime/resident.js';
 import { wasmRuntime } from '../runtime/wasm.js';
 import { accelerate, floatInput, sharingData, thenApply, wrapReference } from './accelerate.js';
@@ -94,18 +96,12 @@ function transpose(inputs: KernelInputs, perm: number[] | undefined): Value[] | 
 }
 
 /**
- * ConstantOfShape's output depends only on its attribute and the shape, so a node hands back the tensor of its last
- * run when the shape is unchanged: weights generated this way keep their identity, and with it their packed form.
- * Keyed by the node's attribute object, which the session reads once per node and keeps for its lifetime. (A caller
+ * ConstantOfShape of a model constant's shape (models that generate their weights this way) gives the same tensor every
+ * run: computed once per shape and node (keyed by the node's attribute object, which the session reads once per node
+ * and keeps), it counts as a model constant itself, so weights made this way are packed once per session. (A caller
  * that writes into such a tensor when it is a graph output would see the change in later runs.)
  */
-const lastOutput = new WeakMap<object, { shape: readonly unknown[]; value: Value }>();
-
-const sameValues = (a: ArrayLike<unknown>, b: ArrayLike<unknown>): boolean => {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-};
+const fromConstantShape = new WeakMap<Tensor, WeakMap<object, Value>>();
 
 export default [
   ...accelerate('Concat', (inputs, a) => concat(inputs, a.axis)),
@@ -113,11 +109,15 @@ export default [
   ...['Reshape', 'Flatten', 'Squeeze', 'Unsqueeze', 'Identity', 'Dropout'].flatMap(sharingData),
   ...wrapReference('ConstantOfShape', (inputs, attrs, _ctx, run) => {
     const shape = inputs[0];
-    const values = shape instanceof Tensor && shape.location === 'cpu' ? (shape.data as ArrayLike<unknown>) : undefined;
-    const last = lastOutput.get(attrs);
-    if (values && last && sameValues(values, last.shape)) return [last.value];
+    if (!(shape instanceof Tensor) || !isClaimedConstant(shape)) return run();
+    let byNode = fromConstantShape.get(shape);
+    if (!byNode) fromConstantShape.set(shape, (byNode = new WeakMap()));
+    const known = byNode.get(attrs);
+    if (known) return [known];
     return thenApply(run(), (outputs) => {
-      if (values) lastOutput.set(attrs, { shape: Array.from(values), value: outputs[0] });
+      const [value] = outputs;
+      if (value instanceof Tensor) markDerivedConstant(value);
+      byNode.set(attrs, value);
       return outputs;
     });
   }),

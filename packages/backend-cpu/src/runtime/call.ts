@@ -1,6 +1,6 @@
 /**
  * What a kernel call uses of the WebAssembly memory: scratch blocks freed when the call returns, inputs (resident, or
- * copied in), outputs left resident, the job block, and packed constants kept across runs.
+ * copied in), outputs left resident, and the job block. Packed weights kept across runs are in constants.ts.
  */
 import type { Tensor } from '@onnx-ts/core';
 import { residentAddress, residentTensor } from './resident.js';
@@ -69,37 +69,4 @@ export function writeJob(fields: readonly number[], floats: readonly number[] = 
   for (let i = 0; i < fields.length; i++) i32[base + i] = fields[i];
   for (const i of floats) f32[base + i] = fields[i];
   return JOB_AT;
-}
-
-interface Packed {
-  at: number;
-}
-
-const packedCaches = new Map<string, WeakMap<Tensor, Packed>>();
-const seenOnce = new Map<string, WeakSet<Tensor>>();
-const finalizer = new FinalizationRegistry<number>((at) => wasmRuntime().heap.release(at));
-
-/**
- * The packed form of a constant tensor (a weight): built into scratch the first time a tensor is seen, and kept in the
- * heap from the second time on (until the tensor is garbage collected), so weights are packed once while tensors that
- * change every run do not pile up. `build` writes the packed data at the address it is given.
- */
-export function packedConstant(kind: string, tensor: Tensor, bytes: number, scratch: Scratch, build: (at: number) => void): number {
-  let cache = packedCaches.get(kind);
-  if (!cache) packedCaches.set(kind, (cache = new WeakMap()));
-  const hit = cache.get(tensor);
-  if (hit) return hit.at;
-  let seen = seenOnce.get(kind);
-  if (!seen) seenOnce.set(kind, (seen = new WeakSet()));
-  if (!seen.has(tensor)) {
-    seen.add(tensor);
-    const at = scratch.alloc(bytes);
-    build(at);
-    return at;
-  }
-  const at = wasmRuntime().heap.alloc(bytes);
-  build(at);
-  cache.set(tensor, { at });
-  finalizer.register(tensor, at);
-  return at;
 }

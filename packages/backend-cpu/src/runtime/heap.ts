@@ -1,7 +1,7 @@
 /**
  * First-fit allocator over the WebAssembly memory: blocks are 64-byte aligned, freed blocks merge with their free
  * neighbours, and the memory grows when no free block fits. Kernels allocate their buffers per call and free them on
- * return, so a steady stream of runs reuses the same blocks; packed weights stay until their tensor is collected.
+ * return, so a steady stream of runs reuses the same blocks; packed weights stay until their sessions are released.
  */
 const ALIGN = 64;
 const PAGE = 65536;

@@ -15,11 +15,17 @@ interface Block {
   refs: number;
 }
 
-function unref(block: Block): void {
-  if (--block.refs === 0) wasmRuntime().heap.release(block.at);
-}
+/**
+ * A block whose tensors were dropped without dispose() returns to the heap once they are all collected. The block (not
+ * each tensor) is registered, so a tensor made per node costs no registration of its own.
+ */
+const collected = new FinalizationRegistry<number>((at) => wasmRuntime().heap.release(at));
 
-const collected = new FinalizationRegistry<Block>(unref);
+function unref(block: Block): void {
+  if (--block.refs > 0) return;
+  collected.unregister(block);
+  wasmRuntime().heap.release(block.at);
+}
 
 /** A copy of `count` floats at `at` in a new Float32Array (allocating and then `set` is much faster than `slice`). */
 export function copyOut(at: number, count: number): Float32Array {
@@ -50,7 +56,6 @@ class ResidentAccess {
   dispose(): void {
     if (!this.live) return;
     this.live = false;
-    collected.unregister(this);
     unref(this.block);
   }
 }
@@ -60,13 +65,14 @@ function tensorOn(block: Block, dims: readonly number[]): Tensor<'float32'> {
   const access = new ResidentAccess(block);
   const t = Tensor.onDevice('float32', dims, WASM_LOCATION, access, access);
   access.tensor = t;
-  collected.register(t, block, access);
   return t;
 }
 
 /** A resident tensor over a heap block the caller allocated and hands over. */
 export function residentTensor(at: number, dims: readonly number[]): Tensor<'float32'> {
-  return tensorOn({ at, refs: 0 }, dims);
+  const block = { at, refs: 0 };
+  collected.register(block, at, block);
+  return tensorOn(block, dims);
 }
 
 /** Another resident tensor over the same data as `t`, with other dims of the same size. */
@@ -100,7 +106,7 @@ export function inputsOnHost(inputs: KernelInputs): KernelInputs {
   return inputs.some((v) => v instanceof Tensor && v.location === WASM_LOCATION) ? inputs.map(toHost) : inputs;
 }
 
-/** The backend's upload: CPU tensors stay where they are (kernels read them directly, weights are packed once). */
+/** The backend's upload outside a session: CPU tensors stay where they are (kernels read them directly). */
 export const upload = (t: Tensor): Tensor => t;
 
 export function download(t: Tensor): Tensor {
