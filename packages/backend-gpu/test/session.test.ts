@@ -37,16 +37,13 @@ test('a chain of GPU nodes keeps its tensors on the GPU and returns CPU outputs'
   v = g.op('Softmax', [v], { axis: 1 });
   v = g.op('Mul', [v, v]);
   g.output(v, 'float32');
-  const session = await InferenceSession.create(buildModel(g.build()), { executionProviders: ['gpu'], captureIntermediates: true });
+  const session = await InferenceSession.create(buildModel(g.build()), { executionProviders: ['gpu'] });
   assert.ok(session.placement.every((p) => p.backend === 'gpu'));
   const next = random(3);
   const feeds = { x: randomTensor('float32', [4, 8], next), w: randomTensor('float32', [8, 8], next) };
   let out: Record<string, unknown> = {};
   const moves = await countingMoves(async () => { out = await session.run(feeds); });
   assert.equal(moves, { uploads: 2, downloads: 1 }, 'two inputs up, one output down, nothing in between');
-  for (const [name, value] of session.lastIntermediates()) {
-    if (name !== 'x' && name !== 'w') assert.is((value as Tensor).location, 'gpu', `${name} stayed on the GPU`);
-  }
   const y = out[session.outputNames[0]] as Tensor;
   assert.is(y.location, 'cpu');
   const reference = await InferenceSession.create(buildModel(g.build()), { executionProviders: ['cpu-ref'] });
