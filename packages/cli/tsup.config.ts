@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: { index: 'src/index.ts', 'bench-light': 'src/bench-light.ts' },
+  entry: { index: 'src/index.ts', 'bench-light': 'src/bench-light.ts', lib: 'src/lib/browser.ts' },
   format: ['esm'],
   sourcemap: true,
   clean: true,

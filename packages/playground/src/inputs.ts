@@ -4,7 +4,7 @@ import {
   type Value, type ValueMetadata,
 } from '@onnx-ts/core';
 import { fromNumbers } from '@onnx-ts/backend-cpu-ref';
-import { parseNpy } from '../../cli/src/lib/npy.js';
+import { parseNpy } from '@onnx-ts/cli/lib';
 
 /** 'arange' is the ONNX light models' input: element i of n is i/n for float types (i for integer types). */
 export type GeneratedMode = 'random' | 'arange' | 'zeros';

@@ -1,7 +1,6 @@
 /** The playground page: open a model, see its summary, run it on a backend, see outputs and time per node. */
 import { InferenceSession, decodeModel, encodeValue, type Model, type Value, type ValueMetadata } from '@onnx-ts/core';
-import { formatBytes, formatDims, formatMs, formatNumber } from '../../cli/src/lib/format.js';
-import { seededRandom } from '../../cli/src/lib/random.js';
+import { formatBytes, formatDims, formatMs, formatNumber, seededRandom } from '@onnx-ts/cli/lib';
 import { loadBackends } from './backends.js';
 import { byId, fillTable, h } from './dom.js';
 import { INPUT_MODES, concreteDims, generateInput, readInputFile, symbolicDims, type InputMode } from './inputs.js';

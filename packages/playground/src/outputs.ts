@@ -1,8 +1,7 @@
 /** What the page shows about one output value: kind, element type, shape, statistics and the first elements. */
 import { NUMERIC_DTYPES, Tensor, describeValue, isEncodedFloat, type Value } from '@onnx-ts/core';
 import { toNumbers } from '@onnx-ts/backend-cpu-ref';
-import { formatNumber } from '../../cli/src/lib/format.js';
-import { valueStats, type ValueStats } from '../../cli/src/lib/stats.js';
+import { formatNumber, valueStats, type ValueStats } from '@onnx-ts/cli/lib';
 
 const FIRST_VALUES = 10;
 const TOP_K = 5;

@@ -1,6 +1,6 @@
 /** SVG charts of a profiled run: one bar per node in execution order, and the total time of each op type. */
 import type { ProfileEvent } from '@onnx-ts/core';
-import { formatMs, formatNumber } from '../../cli/src/lib/format.js';
+import { formatMs, formatNumber } from '@onnx-ts/cli/lib';
 
 const SVG = 'http://www.w3.org/2000/svg';
 const PALETTE = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#5f9ed1'];
