@@ -16,4 +16,5 @@ export default cpuRef;
 export { cpuRef, kernels };
 export { fromNumbers, mapBroadcast, mapUnary, numericKind, toNumbers } from './util/elementwise.js';
 export { gemm } from './util/gemm.js';
+export { placeWindow, type Window, type WindowAttrs } from './ops/nn/window.js';
 export { Random } from './ops/sequence/random/prng.js';

@@ -1,3 +1,5 @@
+import { placeWindow, type WindowAttrs } from '@onnx-ts/backend-cpu-ref';
+
 /**
  * Placement of a 2-D window (convolution, pooling) as the WebAssembly jobs take it. 1-D inputs run as 2-D with a height
  * of 1. Returns undefined for anything else or for attributes the reference kernel should reject with its own error.
@@ -20,59 +22,20 @@ export interface Plane {
   outW: number;
 }
 
-export interface WindowAttributes {
-  auto_pad: string;
-  pads?: number[];
-  strides?: number[];
-  dilations?: number[];
-}
-
-/** Output size along one axis, or -1 when the window does not fit. */
-function outputSize(size: number, extent: number, stride: number, before: number, after: number, ceilMode: boolean): number {
-  const room = size + before + after - extent;
-  if (room < 0) return -1;
-  if (!ceilMode) return Math.floor(room / stride) + 1;
-  const out = Math.ceil(room / stride) + 1;
-  // The last window must start inside the image or its leading padding.
-  return (out - 1) * stride >= size + before ? out - 1 : out;
-}
+export type WindowAttributes = WindowAttrs;
 
 export function planeGeometry(spatial: readonly number[], kernel: readonly number[], a: WindowAttributes, ceilMode = false): Plane | undefined {
   const rank = spatial.length;
-  if ((rank !== 1 && rank !== 2) || kernel.length !== rank) return undefined;
-  const strides = a.strides ?? new Array<number>(rank).fill(1);
-  const dilations = a.dilations ?? new Array<number>(rank).fill(1);
-  if (strides.length !== rank || dilations.length !== rank) return undefined;
-  if ([...strides, ...dilations, ...kernel].some((v) => !Number.isInteger(v) || v < 1)) return undefined;
-  const extents = kernel.map((k, d) => (k - 1) * dilations[d] + 1);
-  let before: number[];
-  let after: number[];
-  if (a.auto_pad === 'NOTSET' || a.auto_pad === '') {
-    const pads = a.pads ?? new Array<number>(2 * rank).fill(0);
-    if (pads.length !== 2 * rank || pads.some((p) => p < 0)) return undefined;
-    before = pads.slice(0, rank);
-    after = pads.slice(rank);
-  } else if (a.auto_pad === 'VALID') {
-    before = new Array<number>(rank).fill(0);
-    after = [...before];
-  } else if (a.auto_pad === 'SAME_UPPER' || a.auto_pad === 'SAME_LOWER') {
-    const totals = spatial.map((s, d) => Math.max(0, (Math.ceil(s / strides[d]) - 1) * strides[d] + extents[d] - s));
-    const halves = totals.map((t) => Math.floor(t / 2));
-    before = a.auto_pad === 'SAME_UPPER' ? halves : totals.map((t, d) => t - halves[d]);
-    after = totals.map((t, d) => t - before[d]);
-  } else {
-    return undefined;
-  }
-  const explicit = a.auto_pad === 'NOTSET' || a.auto_pad === '';
-  const out = spatial.map((s, d) => outputSize(s, extents[d], strides[d], before[d], after[d], ceilMode && explicit));
-  if (out.some((o) => o < 1)) return undefined;
+  if (rank !== 1 && rank !== 2) return undefined;
+  const w = placeWindow(spatial, kernel, a, ceilMode);
+  if (!w || w.grid.some((o) => o < 1)) return undefined;
   // Axis 0 of a 1-D window is a height-1 row.
   const at = (values: readonly number[], d: number, missing: number): number => (rank === 2 ? values[d] : d === 0 ? missing : values[0]);
   return {
-    H: at(spatial, 0, 1), W: at(spatial, 1, 1), kh: at(kernel, 0, 1), kw: at(kernel, 1, 1),
-    sh: at(strides, 0, 1), sw: at(strides, 1, 1), dh: at(dilations, 0, 1), dw: at(dilations, 1, 1),
-    ph: at(before, 0, 0), pw: at(before, 1, 0), phEnd: at(after, 0, 0), pwEnd: at(after, 1, 0),
-    outH: at(out, 0, 1), outW: at(out, 1, 1),
+    H: at(w.image, 0, 1), W: at(w.image, 1, 1), kh: at(w.kernel, 0, 1), kw: at(w.kernel, 1, 1),
+    sh: at(w.strides, 0, 1), sw: at(w.strides, 1, 1), dh: at(w.dilations, 0, 1), dw: at(w.dilations, 1, 1),
+    ph: at(w.padBegin, 0, 0), pw: at(w.padBegin, 1, 0), phEnd: at(w.padEnd, 0, 0), pwEnd: at(w.padEnd, 1, 0),
+    outH: at(w.grid, 0, 1), outW: at(w.grid, 1, 1),
   };
 }
 

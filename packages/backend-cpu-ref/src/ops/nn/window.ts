@@ -111,6 +111,18 @@ export function slidingWindow(op: string, image: readonly number[], kernel: read
 }
 
 /**
+ * The same placement for accelerated kernels, which hand attributes that place no window to the reference kernel
+ * (whose slidingWindow then reports the precise error): undefined instead of an Error.
+ */
+export function placeWindow(image: readonly number[], kernel: readonly number[], a: WindowAttrs, ceilMode = false): Window | undefined {
+  try {
+    return slidingWindow('', image, kernel, a, ceilMode);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * Visits every (channel, kernel offset) row of the column matrix of grid positions [from, to), split into runs along
  * the last axis. For each run: the row, the first column of the run, its length, and where the run reads the image:
  * `imageRow` is the offset of the image row it walks (-1 when the run's outer coordinates fall in the padding),
