@@ -4,7 +4,7 @@ export { gemmI16, gemmI8, hasRelaxedDot, addCorrections } from './gemm-int';
 export { rowsI16, packI16, rowsI8, packI8, im2col } from './pack';
 export { gemmF32, halfToFloatArray, floatToHalfArray } from './gemm-float';
 export { gemmJob } from './jobs';
-export { requantize, scaleToFloat, scaleToBytes, copyRows, quantize, dequantize, rangeWithZero, maxBytes, mapBytes, maxPoolBytes, addToBytes } from './quant';
+export { requantize, scaleToFloat, scaleToBytes, copyRows, quantize, dequantize, rangeWithZero, maxBytes, mapBytes, maxPoolBytes, addToBytes, addToFloat } from './quant';
 
 /** First free byte after the module's static data. */
 export function heapBase(): usize {

@@ -240,9 +240,18 @@ export function im2col(x: usize, h: i32, w: i32, offsets: usize, kTotal: i32, sh
           if (mid > 0) memory.copy(out + left, line + <usize>(ix0 + left), <usize>mid);
           if (right > 0) memory.fill(out + <usize>(left + mid), pad, <usize>right);
         } else {
-          for (let i = 0; i < run; i++) {
+          let i = 0;
+          while (i < run) {
             const ix = (ox0 + i) * sw + kxOff;
+            if (sw == 2 && i + 16 <= run && ix >= 0 && ix + 32 <= w) {
+              // Stride 2 inside the row: 16 outputs are the even bytes of the next 32.
+              const at = line + <usize>ix;
+              v128.store(out + i, i8x16.shuffle(v128.load(at), v128.load(at, 16), 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30));
+              i += 16;
+              continue;
+            }
             store<u8>(out + i, ix >= 0 && ix < w ? load<u8>(line + <usize>ix) : pad);
+            i++;
           }
         }
       }

@@ -37,11 +37,15 @@ function indexOf(graph: Graph): GraphIndex {
   return index;
 }
 
-/** The only node that reads `value`, reading it once and as its input 0; undefined for a graph output. */
+/**
+ * The only node that reads `value`, reading it once and as its input 0 (any input for a Concat); undefined for a
+ * graph output.
+ */
 function soleReaderOf(index: GraphIndex, value: string | undefined): Node | undefined {
   if (!value || index.outputs.has(value)) return undefined;
   const readers = index.readers.get(value);
-  return readers?.length === 1 && readers[0].inputs[0] === value ? readers[0] : undefined;
+  if (readers?.length !== 1) return undefined;
+  return readers[0].inputs[0] === value || readers[0].opType === 'Concat' ? readers[0] : undefined;
 }
 
 /**
@@ -55,26 +59,55 @@ export function soleReader(ctx: KernelContext, output = 0): Node | undefined {
   return soleReaderOf(index, self.outputs[output]);
 }
 
-/**
- * The QuantizeLinear that alone reads this node's output — directly, or through a MaxPool or Relu that alone reads
- * it (a positive scale makes QuantizeLinear non-decreasing, so it commutes with a max; for finite values, which the
- * callers give) — when its scale and zero point are per-tensor model constants.
- */
+/** A per-tensor QuantizeLinear's parameters. */
 export interface QuantizeAfter {
   scale: number;
   zeroPoint: number;
   type: 'int8' | 'uint8';
 }
 
+/** Ops that a per-tensor QuantizeLinear after them can move before (see quantizeAfter). */
+const THROUGH = new Set(['MaxPool', 'Relu', 'Concat']);
+
+/** The parameters of a QuantizeLinear node whose scale and zero point are per-tensor model constants. */
+function constantParameters(graph: Graph, node: Node | undefined): QuantizeAfter | undefined {
+  if (node?.opType !== 'QuantizeLinear' || node.domain !== 'ai.onnx') return undefined;
+  const scale = graph.initializers.get(node.inputs[1]);
+  const zp = node.inputs[2] ? graph.initializers.get(node.inputs[2]) : undefined;
+  if (scale?.type !== 'float32' || !isScalar(scale) || !zp || !isScalar(zp) || (zp.type !== 'int8' && zp.type !== 'uint8')) return undefined;
+  return { scale: (scale.data as Float32Array)[0], zeroPoint: (zp.data as Int8Array | Uint8Array)[0], type: zp.type };
+}
+
+/**
+ * The QuantizeLinear that alone reads this node's output — directly, or through a chain of MaxPool, Relu and Concat
+ * nodes, each the sole reader of the one before (a per-tensor QuantizeLinear commutes with a Concat; a positive
+ * scale makes it non-decreasing, so it commutes with a max, for finite values, which the callers give) — when its
+ * scale and zero point are per-tensor model constants.
+ */
 export function quantizeAfter(ctx: KernelContext): QuantizeAfter | undefined {
   let reader = soleReader(ctx);
-  const through = (reader?.opType === 'MaxPool' || reader?.opType === 'Relu') && reader.domain === 'ai.onnx' && reader.outputs.length === 1;
-  if (through) reader = soleReaderOf(indexOf(ctx.graph), reader!.outputs[0]);
-  if (reader?.opType !== 'QuantizeLinear' || reader.domain !== 'ai.onnx') return undefined;
-  const scale = ctx.graph.initializers.get(reader.inputs[1]);
-  const zp = reader.inputs[2] ? ctx.graph.initializers.get(reader.inputs[2]) : undefined;
-  if (scale?.type !== 'float32' || !isScalar(scale) || !zp || !isScalar(zp) || (zp.type !== 'int8' && zp.type !== 'uint8')) return undefined;
-  const s = (scale.data as Float32Array)[0];
-  if (through && !(s > 0)) return undefined;
-  return { scale: s, zeroPoint: (zp.data as Int8Array | Uint8Array)[0], type: zp.type };
+  let throughMax = false;
+  while (reader && THROUGH.has(reader.opType) && reader.domain === 'ai.onnx' && reader.outputs.length === 1) {
+    throughMax ||= reader.opType !== 'Concat';
+    reader = soleReaderOf(indexOf(ctx.graph), reader.outputs[0]);
+  }
+  const params = constantParameters(ctx.graph, reader);
+  return params && (!throughMax || params.scale > 0) ? params : undefined;
+}
+
+/**
+ * A QuantizeLinear (per-tensor model-constant parameters) among the readers of output 0 of `node` (by default the
+ * running node), reading it as its input 0; undefined when there is none, the running node cannot be told apart by
+ * its name, or a subgraph might read the value.
+ */
+export function quantizingReader(ctx: KernelContext, node?: Node): QuantizeAfter | undefined {
+  const index = indexOf(ctx.graph);
+  const self = index.byName.get(ctx.node.name);
+  if (!self || index.nested || self.opType !== ctx.node.opType) return undefined;
+  const value = (node ?? self).outputs[0];
+  for (const reader of index.readers.get(value) ?? []) {
+    const params = reader.inputs[0] === value ? constantParameters(ctx.graph, reader) : undefined;
+    if (params) return params;
+  }
+  return undefined;
 }

@@ -36,6 +36,7 @@ export interface KernelExports {
   maxBytes(x: number, n: number, floor: number, signed: number, y: number): void;
   mapBytes(x: number, n: number, table: number, y: number): void;
   addToBytes(a: number, signedA: number, sa: number, za: number, b: number, signedB: number, sb: number, zb: number, n: number, qs: number, qz: number, lo: number, hi: number, y: number): void;
+  addToFloat(a: number, kindA: number, sa: number, za: number, b: number, kindB: number, sb: number, zb: number, n: number, rectify: number, y: number, q: number, qs: number, qz: number, lo: number, hi: number): void;
   maxPoolBytes(x: number, planes: number, h: number, w: number, kh: number, kw: number, sh: number, sw: number, dh: number, dw: number, pt: number, pl: number, oh: number, ow: number, signed: number, y: number): void;
   gemmF32(a: number, lda: number, kind: number, src: number, params: number, blockK: number, k: number, c: number, ldc: number, m: number, nPanels: number, kc: number, ncPanels: number, scratch: number): void;
   halfToFloatArray(src: number, n: number, dst: number): void;

@@ -144,6 +144,15 @@ test('ConvInteger: 1×1 stride-1 convolution (direct operand, no im2col)', async
   await expectSameAsReference({ op: 'ConvInteger', inputs: [x, w, scalar('uint8', 128)], constants: [1] }, 'pointwise');
 });
 
+test('ConvInteger: stride 2 over wide rows (im2col takes 16 outputs at a time inside a row), padded', async () => {
+  const next = rng(24);
+  for (const [xt, width] of [['uint8', 75], ['int8', 70]] as const) {
+    const x = randomBytes(next, xt, [1, 2, 5, width]);
+    const w = randomBytes(next, 'int8', [3, 2, 3, 3]);
+    await expectSameAsReference({ op: 'ConvInteger', inputs: [x, w, randomBytes(next, xt, [])], constants: [1], attrs: { strides: [2, 2], pads: [1, 1, 1, 1] } }, `stride 2, ${xt}, width ${width}`);
+  }
+});
+
 test('QLinearConv: random geometry, per-channel weights, bias, int8 and uint8 outputs', async () => {
   const next = rng(23);
   await withTileSizes(async () => {

@@ -70,6 +70,41 @@ for (const op of ['Sum', 'Add'] as const) {
   });
 }
 
+test('Relu → Concat ← Conv, then QuantizeLinear: both parts quantized by their producers, as the reference', async () => {
+  const next = rng(11);
+  const g = new GraphBuilder('fire');
+  g.input('a', 'float32', [1, 2, 6, 9]);
+  g.input('x', 'float32', [1, 3, 6, 9]);
+  const w = g.op('DequantizeLinear', [g.initializer('w', randomBytes(next, 'int8', [4, 3, 1, 1])), g.initializer('w_scale', scalar('float32', 0.01))]);
+  const conv = g.op('Conv', [quantized(g, next, 'x', 0.02, 'uint8'), w]);
+  const joined = g.op('Concat', [g.op('Relu', [quantized(g, next, 'a', 0.03, 'uint8')]), conv], { axis: 1 });
+  const feeds = { a: randomFloats(next, [1, 2, 6, 9], -2, 2), x: randomFloats(next, [1, 3, 6, 9], -2, 2) };
+  await sameAsReference(g, joined, scalar('uint8', 90), feeds, ['Relu', 'Conv', 'Concat']);
+});
+
+test('residual: Sum of a dequantized and a float tensor → Relu, read by a QuantizeLinear and an Add, as the reference', async () => {
+  const next = rng(12);
+  const g = new GraphBuilder('residual-float');
+  const dims = [1, 3, 5, 7];
+  for (const name of ['a', 'b', 'c']) g.input(name, 'float32', dims);
+  const shortcut = g.op('Relu', [g.op('Sum', [quantized(g, next, 'a', 0.02, 'int8'), 'b'])]);
+  const s = g.initializer('y_scale', scalar('float32', 0.04));
+  const z = g.initializer('y_zero', scalar('uint8', 3));
+  g.output(g.op('DequantizeLinear', [g.op('QuantizeLinear', [shortcut, s, z]), s, z]));
+  g.output(g.op('Add', [quantized(g, next, 'c', 0.03, 'uint8'), shortcut]));
+  const model = buildModel(g.build(), { 'ai.onnx': 21 });
+  const feeds = Object.fromEntries(['a', 'b', 'c'].map((name) => [name, randomFloats(next, dims, -2, 2)]));
+  // NaN, huge values and -0 in the float shortcut: Relu and QuantizeLinear of them as the separate ops give them.
+  (feeds.b.data as Float32Array).set([NaN, 1e30, -1e30, -0], 0);
+  const ops = ['Sum', 'Relu', 'Add'];
+  const before = ops.map((op) => fastPathCounts().get(op) ?? 0);
+  const arm = await runOn(model, feeds, 'arm', 2);
+  const ref = await runOn(model, feeds, 'cpu-ref');
+  assert.equal(ops.map((op, i) => (fastPathCounts().get(op) ?? 0) - before[i]), [2, 2, 2], `${ops} ran on the fast paths`);
+  expectClose(arm.outputs[0], ref.outputs[0], 'QuantizeLinear of the shortcut');
+  expectClose(arm.outputs[1], ref.outputs[1], 'the next residual');
+});
+
 test('Relu → QuantizeLinear of a dequantized tensor: one table on the bytes, as the reference', async () => {
   const next = rng(10);
   const g = new GraphBuilder('relu');

@@ -3,10 +3,12 @@
  * - MaxPool of a tensor dequantized per tensor with a positive scale is the dequantization of the max-pooled bytes
  *   (dequantizing is non-decreasing, and with these attributes every window holds at least one element);
  * - Concat whose only reader is a QuantizeLinear (directly or through a MaxPool, readers.ts): each input's bytes
- *   requantized by its own table (quantize.ts), then concatenated — the bytes that QuantizeLinear would give, and no
+ *   requantized by its own table (quantize.ts), or already quantized by its producer (a Relu, Conv or Concat whose
+ *   QuantizeLinear lies beyond this Concat), then concatenated — the bytes that QuantizeLinear would give, and no
  *   float tensor in between; such a MaxPool then pools those bytes;
  * - Sum/Add of two dequantized tensors whose only reader is a QuantizeLinear (directly or through a Relu or MaxPool):
- *   one pass over the bytes, and such a Relu is max(q, zero point) of the result.
+ *   one pass over the bytes, and such a Relu is max(q, zero point) of the result; with other readers, or a float
+ *   input (a residual's shortcut), one pass into float32.
  * Each output is a float tensor whose data, if anything reads it, is computed then (lazy.ts, Prequantized).
  */
 import { Tensor, normalizeAxis, type KernelContext, type KernelInputs } from '@onnx-ts/core';
@@ -15,7 +17,7 @@ import { conv2dGeometry } from '../conv-geometry.js';
 import { kernelsOf, withFastPath } from '../delegate.js';
 import type { ByteData } from '../int-ops.js';
 import { lazyTensor, originOf, ownTensor, type Dequantized } from '../lazy.js';
-import { quantizeAfter } from '../readers.js';
+import { quantizeAfter, quantizingReader, soleReader, type QuantizeAfter } from '../readers.js';
 import { runtime } from '../runtime.js';
 import { floatKernels } from './float-kernels.js';
 import { byteRange } from './integer-matmul.js';
@@ -101,11 +103,30 @@ function concatAlong(parts: Tensor[], axis: number): Tensor | undefined {
   return new Tensor(parts[0].type, out, dims);
 }
 
+/**
+ * The bytes that `next` gives for a Concat input: its producer's own (a Prequantized origin with these parameters),
+ * or a dequantized tensor's bytes requantized by a table; undefined for any other input.
+ */
+function bytesFor(v: unknown, next: QuantizeAfter): Tensor | undefined {
+  const origin = originOf(v);
+  if (origin?.kind === 'prequantized') {
+    const same = origin.q.type === next.type && origin.scale === next.scale && origin.zeroPoint === next.zeroPoint;
+    return same ? origin.q : undefined;
+  }
+  const x = perTensorBytes(origin);
+  return x && requantizeBytes(x, next.scale, next.zeroPoint, next.type);
+}
+
 const concat = withFastPath('Concat', (inputs: KernelInputs, attrs: { axis: number }, ctx) => {
   const next = quantizeAfter(ctx);
-  const parts = inputs.map((v) => perTensorBytes(originOf(v)));
-  if (!next || parts.length === 0 || parts.some((p) => !p)) return undefined;
-  const q = concatAlong(parts.map((p) => requantizeBytes(p!, next.scale, next.zeroPoint, next.type)), attrs.axis);
+  if (!next || inputs.length === 0) return undefined;
+  const parts: Tensor[] = [];
+  for (const v of inputs) {
+    const bytes = bytesFor(v, next);
+    if (!bytes) return undefined;
+    parts.push(bytes);
+  }
+  const q = concatAlong(parts, attrs.axis);
   if (!q) return undefined;
   // Only that QuantizeLinear reads the floats, during this run, if at all.
   const floats = (): Float32Array => concatAlong(inputs as Tensor[], attrs.axis)!.data as Float32Array;
@@ -144,6 +165,60 @@ export function sumToBytes(op: string, inputs: KernelInputs, attrs: unknown, ctx
   return [lazyTensor('float32', q.dims, floats, { kind: 'prequantized', q, scale: next.scale, zeroPoint: next.zeroPoint })];
 }
 
+/** How addToFloat (assembly/quant.ts) reads an operand. */
+const OPERAND_KINDS = { float32: 0, uint8: 1, int8: 2 } as const;
+
+/** Outputs of sumToFloat that hold their Relu already (their only reader is that Relu). */
+const rectified = new WeakSet<Tensor>();
+
+/** Whether `v` is a tensor whose values a Relu leaves as they are, because sumToFloat applied it. */
+export function isRectified(v: unknown): v is Tensor {
+  return v instanceof Tensor && rectified.has(v);
+}
+
+/**
+ * Sum or Add of two float32 tensors of one shape, at least one of them dequantized per tensor from 8-bit values
+ * (a quantized ResNet's residual, whose shortcut stays float): one pass over the bytes and floats into float32, with
+ * the roundings of DequantizeLinear and the float addition. When a Relu alone reads the result, the pass applies it
+ * too, and that Relu passes the tensor on (isRectified).
+ */
+export function sumToFloat(inputs: KernelInputs, ctx: KernelContext): Tensor[] | undefined {
+  if (inputs.length !== 2) return undefined;
+  const tensors = inputs.filter((v): v is Tensor => v instanceof Tensor && v.type === 'float32');
+  if (tensors.length !== 2 || tensors[0].dims.join() !== tensors[1].dims.join()) return undefined;
+  const origins = tensors.map((t) => perTensorBytes(originOf(t)));
+  if (!origins[0] && !origins[1]) return undefined;
+  const n = tensors[0].size;
+  ctx.checkAllocation('float32', n);
+  const reader = soleReader(ctx);
+  const rectify = reader?.opType === 'Relu' && reader.domain === 'ai.onnx';
+  // A QuantizeLinear of the result (after that Relu) gets its bytes from the same pass.
+  const found = quantizingReader(ctx, rectify ? reader : undefined);
+  const next = found && found.scale > 0 ? found : undefined;
+  const [lo, hi] = next ? byteRange(next.type) : [0, 0];
+  const rt = runtime();
+  const [sum, q] = rt.withScratch((scratch) => {
+    const operands = tensors.map((t, i) => {
+      const o = origins[i];
+      if (!o) return [scratch.put(t.data as Float32Array), OPERAND_KINDS.float32, 0, 0];
+      const zero = o.zeroPoint ? (o.zeroPoint.data as ByteData)[0] : 0;
+      return [scratch.put(o.q.data as ByteData), OPERAND_KINDS[o.q.type as 'int8' | 'uint8'], (o.scale.data as Float32Array)[0], zero];
+    });
+    const y = scratch.alloc(n * 4);
+    const bytes = next ? scratch.alloc(n) : 0;
+    const [[a, kindA, sa, za], [b, kindB, sb, zb]] = operands;
+    rt.exports.addToFloat(a, kindA, sa, za, b, kindB, sb, zb, n, rectify ? 1 : 0, y, bytes, next?.scale ?? 1, next?.zeroPoint ?? 0, lo, hi);
+    const quantized = next && (next.type === 'int8' ? rt.read(Int8Array, bytes, n) : rt.read(Uint8Array, bytes, n));
+    return [rt.read(Float32Array, y, n), quantized] as const;
+  });
+  const dims = tensors[0].dims;
+  const out = next && q
+    ? lazyTensor('float32', dims, () => sum, { kind: 'prequantized', q: ownTensor(new Tensor(next.type, q, dims)), scale: next.scale, zeroPoint: next.zeroPoint })
+    : new Tensor('float32', sum, dims);
+  if (rectify) rectified.add(out);
+  return [out];
+}
+
 /** max(q, floor) of 8-bit values, as a new tensor of this backend's. */
 export function maxWith(q: Tensor, floor: number): Tensor {
   const source = q.data as ByteData;
@@ -166,6 +241,6 @@ export function reluOfPrequantized(inputs: KernelInputs, attrs: unknown, ctx: Ke
   return [lazyTensor('float32', q.dims, floats, { ...origin, q })];
 }
 
-const sum = withFastPath('Sum', (inputs: KernelInputs, attrs, ctx) => sumToBytes('Sum', inputs, attrs, ctx), floatKernels('Sum'));
+const sum = withFastPath('Sum', (inputs: KernelInputs, attrs, ctx) => sumToBytes('Sum', inputs, attrs, ctx) ?? sumToFloat(inputs, ctx), floatKernels('Sum'));
 
 export default [...maxPool, ...concat, ...sum];

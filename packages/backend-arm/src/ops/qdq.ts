@@ -4,8 +4,9 @@
  * y = Σ (x - zx)(w - zw) · sx·sw + bias. No graph rewrite is needed: DequantizeLinear's outputs remember their
  * quantized source (lazy.ts). MatMul's result stays int32 until read, so the Add of a bias and the QuantizeLinear
  * that follow, like dynamic quantization's Cast → Mul → Add after MatMulInteger, are one pass (scaled.ts). Relu of a
- * dequantized tensor stays quantized. Inputs without such origins (plain float32 nodes) go to backend-cpu's
- * kernels, other types to the reference's; compressed weights (float16, weight-only int8/int4) to compressed.ts.
+ * dequantized tensor stays quantized, and Relu of a residual sum that already applied it (qdq-layout.ts) passes it
+ * on. Inputs without such origins (plain float32 nodes) go to backend-cpu's kernels, other types to the reference's;
+ * compressed weights (float16, weight-only int8/int4) to compressed.ts.
  */
 import { Tensor, isTensor, type KernelContext, type KernelInputs } from '@onnx-ts/core';
 import { conv2dGeometry, type Conv2d, type ConvAttributes } from '../conv-geometry.js';
@@ -17,7 +18,7 @@ import { PER_COLUMN, PER_ROW, PER_TENSOR, runtime } from '../runtime.js';
 import { compressedGemm, compressedMatmul, widenedCast } from './compressed.js';
 import { floatKernels } from './float-kernels.js';
 import { byteRange } from './integer-matmul.js';
-import { maxWith, reference, reluOfPrequantized, sumToBytes } from './qdq-layout.js';
+import { isRectified, maxWith, reference, reluOfPrequantized, sumToBytes, sumToFloat } from './qdq-layout.js';
 import { decodeLater, isRoundTripScale, requantizeBytes } from './quantize.js';
 import { addDequantized, addScaled, castScaled, mulScaled, scaledTensor } from './scaled.js';
 
@@ -37,7 +38,9 @@ const zerosOf = (o: Dequantized): ByteData => (o.zeroPoint?.data as ByteData | u
 function combinedScales(x: Dequantized, w: Dequantized, channels: number, alpha = 1): Float64Array {
   const xs = scalesOf(x)[0];
   const ws = scalesOf(w);
-  return Float64Array.from({ length: ws.length === 1 ? 1 : channels }, (_, c) => alpha * xs * ws[c]);
+  const out = new Float64Array(ws.length === 1 ? 1 : channels);
+  for (let c = 0; c < out.length; c++) out[c] = alpha * xs * ws[c];
+  return out;
 }
 
 /** A float32 vector of `length` values (a bias), or undefined when the input is something else. */
@@ -190,6 +193,7 @@ function integerGemmOf(inputs: KernelInputs, attrs: GemmAttributes, ctx: KernelC
  * stays quantized (and a QuantizeLinear after it maps the bytes through a table, quantize.ts).
  */
 const relu = withFastPath('Relu', (inputs: KernelInputs, attrs, ctx) => {
+  if (isRectified(inputs[0])) return [inputs[0]];
   const before = reluOfPrequantized(inputs, attrs, ctx);
   if (before) return before;
   const x = byteOrigin(inputs[0]);
@@ -206,7 +210,7 @@ const relu = withFastPath('Relu', (inputs: KernelInputs, attrs, ctx) => {
 }, floatKernels('Relu'));
 
 const mul = withFastPath('Mul', (inputs: KernelInputs) => mulScaled(inputs), floatKernels('Mul'));
-const add = withFastPath('Add', (inputs: KernelInputs, attrs, ctx) => addScaled(inputs) ?? addDequantized(inputs) ?? sumToBytes('Add', inputs, attrs, ctx), floatKernels('Add'));
+const add = withFastPath('Add', (inputs: KernelInputs, attrs, ctx) => addScaled(inputs) ?? addDequantized(inputs) ?? sumToBytes('Add', inputs, attrs, ctx) ?? sumToFloat(inputs, ctx), floatKernels('Add'));
 const cast = withFastPath('Cast', (inputs: KernelInputs, attrs: { to: number }) => castScaled(inputs, attrs.to) ?? widenedCast(inputs, attrs.to), floatKernels('Cast'));
 
 export default [...conv, ...matmul, ...gemm, ...relu, ...mul, ...add, ...cast];
