@@ -61,6 +61,7 @@ export const elementwiseShapes: Record<string, ShapeFunction> = {
     const x = c.input(0);
     return [{ type, shape: x.shape, value: isIntegral(type) && isIntegral(x.type) ? x.value : undefined }];
   },
+  BitCast: (c) => [{ type: dtypeFromCode(c.attrs({ to: attr.int.required() }).to), shape: c.input(0).shape }],
   CastLike: (c) => [{ type: c.input(1).type, shape: c.input(0).shape }],
   ...each(['Bernoulli', 'RandomUniformLike', 'RandomNormalLike'], (c) => {
     const { dtype } = c.attrs({ dtype: attr.int() });

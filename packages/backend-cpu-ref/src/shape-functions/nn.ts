@@ -3,6 +3,7 @@ import {
   attr, broadcastDims, dtypeFromCode, isStatic, type DType, type Dim, type ShapeContext, type ShapeFunction, type ValueFacts,
 } from '@onnx-ts/core';
 import { slidingWindow, type WindowAttrs } from '../ops/nn/window.js';
+import { attention, linearAttention } from './attention.js';
 import { each, same } from './common.js';
 
 const windowAttrs = {
@@ -138,7 +139,45 @@ const NORMALIZING = [
   'GroupNormalization', 'BatchNormalization', 'LayerNormalization', 'RMSNormalization',
 ];
 
+/** MaxUnpool: output_shape when given, else stride·(in - 1) + kernel - pads per spatial axis. */
+const maxUnpool: ShapeFunction = (c) => {
+  const x = c.input(0);
+  if (c.present(2)) return [{ type: x.type, shape: c.ints(2) }];
+  if (!x.shape || x.shape.length < 3) return [{ type: x.type }];
+  const a = c.attrs({ kernel_shape: attr.ints.required(), pads: attr.ints(), strides: attr.ints() });
+  const n = a.kernel_shape.length;
+  const spatial = x.shape.slice(2).map((d, i): Dim => {
+    if (typeof d !== 'number') return null;
+    return (a.strides?.[i] ?? 1) * (d - 1) + a.kernel_shape[i] - (a.pads?.[i] ?? 0) - (a.pads?.[i + n] ?? 0);
+  });
+  return [{ type: x.type, shape: [x.shape[0], x.shape[1], ...spatial] }];
+};
+
+/** Col2Im: columns [N, C·block size, L] back into images [N, C, image dims...]. */
+const col2Im: ShapeFunction = (c) => {
+  const x = c.input(0);
+  const image = c.ints(1);
+  const block = c.ints(2);
+  if (!image) return [{ type: x.type }];
+  const perBlock = block?.reduce((p, b) => p * b, 1);
+  const columns = x.shape?.[1];
+  const channels = typeof columns === 'number' && perBlock ? columns / perBlock : null;
+  return [{ type: x.type, shape: [x.shape?.[0] ?? null, Number.isInteger(channels) ? channels : null, ...image] }];
+};
+
 export const nnShapes: Record<string, ShapeFunction> = {
+  Attention: attention,
+  LinearAttention: linearAttention,
+  // Depthwise causal convolution: Y keeps the input's shape, the state keeps the last kernel - 1 steps.
+  CausalConvWithState: (c) => {
+    const x = c.input(0);
+    const kernel = c.input(1).shape?.[2];
+    const carry = typeof kernel === 'number' ? kernel - 1 : null;
+    return [{ type: x.type, shape: x.shape }, { type: x.type, shape: x.shape?.length === 3 ? [x.shape[0], x.shape[1], carry] : undefined }];
+  },
+  DeformConv: (c) => convFacts(c, c.input(0).type, 1),
+  MaxUnpool: maxUnpool,
+  Col2Im: col2Im,
   // Only output 0: the training-mode and statistics outputs are left unknown.
   ...each(NORMALIZING, (c) => [same(c)[0]]),
   Dropout: (c) => [same(c)[0], { type: c.opset >= 10 ? 'bool' : c.input(0).type, shape: c.input(0).shape }],

@@ -246,6 +246,28 @@ function oneHotFacts(c: ShapeContext): ValueFacts[] {
   return [{ type, shape: [...indices.slice(0, axis), depth, ...indices.slice(axis)] }];
 }
 
+/** Unique: Y, indices and counts as long as the distinct count; inverse_indices one per input slice. */
+function uniqueFacts(c: ShapeContext): ValueFacts[] {
+  const x = c.input(0);
+  const { axis } = c.attrs({ axis: attr.int() });
+  const distinct: ValueFacts = { type: 'int64', shape: [null] };
+  if (axis === undefined) return [{ type: x.type, shape: [null] }, distinct, { type: 'int64', shape: [staticSize(x.shape) ?? null] }, distinct];
+  if (!x.shape) return [{ type: x.type }, distinct, { type: 'int64', shape: [null] }, distinct];
+  const a = normalizeAxis(axis, x.shape.length);
+  return [{ type: x.type, shape: x.shape.map((d, i) => (i === a ? null : d)) }, distinct, { type: 'int64', shape: [x.shape[a]] }, distinct];
+}
+
+/** Range: max(ceil((limit - start) / delta), 0) entries when the bounds are tracked integers, which it also tracks. */
+function rangeFacts(c: ShapeContext): ValueFacts[] {
+  const type = c.input(0).type;
+  const [start, limit, delta] = [0, 1, 2].map((i) => c.ints(i)?.[0]);
+  if (start === undefined || limit === undefined || !delta) return [{ type, shape: [null] }];
+  const count = Math.max(Math.ceil((limit - start) / delta), 0);
+  const facts: ValueFacts = { type, shape: [count] };
+  if (count <= MAX_TRACKED_VALUES) facts.value = Array.from({ length: count }, (_, k) => start + k * delta);
+  return [facts];
+}
+
 export const tensorShapes: Record<string, ShapeFunction> = {
   ...each(['CumSum', 'CumProd', 'Trilu', 'ScatterElements', 'ScatterND', 'Scatter', 'ReverseSequence', 'TensorScatter'], same),
   GatherND: gatherNDFacts,
@@ -314,9 +336,31 @@ export const tensorShapes: Record<string, ShapeFunction> = {
   DepthToSpace: blockFacts(true),
   SpaceToDepth: blockFacts(false),
   Resize: resizeFacts,
+  // Upsample 7 and 8 give floor(dim · scale) by the scales attribute; the scales input of 9 holds floats, not tracked.
+  Upsample: (c) => {
+    const x = c.input(0);
+    const scales = c.opset >= 7 && c.opset < 9 ? c.attrs({ scales: attr.floats() }).scales : undefined;
+    if (!x.shape || scales?.length !== x.shape.length) return [unknownDims(x.type, x.shape?.length)];
+    return [{ type: x.type, shape: x.shape.map((d, i) => (typeof d === 'number' ? Math.floor(d * scales[i]) : null)) }];
+  },
   TopK: topKFacts,
+  Unique: uniqueFacts,
+  // As many entries as the condition has true values: unknown along the axis, or in all when flattened.
+  Compress: (c) => {
+    const x = c.input(0);
+    const { axis } = c.attrs({ axis: attr.int() });
+    if (axis === undefined) return [{ type: x.type, shape: [null] }];
+    if (!x.shape) return [{ type: x.type }];
+    const a = normalizeAxis(axis, x.shape.length);
+    return [{ type: x.type, shape: x.shape.map((d, i) => (i === a ? null : d)) }];
+  },
   NonZero: (c) => [{ type: 'int64', shape: [c.input(0).shape?.length ?? null, null] }],
-  Range: (c) => [{ type: c.input(0).type, shape: [null] }],
+  Range: rangeFacts,
+  // Pixels [H, W, channels]: the image size is in the encoded bytes.
+  ImageDecoder: (c) => {
+    const { pixel_format: format } = c.attrs({ pixel_format: attr.string('RGB') });
+    return [{ type: 'uint8', shape: [null, null, format === 'Grayscale' ? 1 : 3] }];
+  },
   ConstantOfShape: (c) => {
     const { value } = c.attrs({ value: attr.tensor() });
     return [{ type: value?.type ?? 'float32', shape: c.input(0).value }];
