@@ -62,7 +62,8 @@ test('QDQ Conv: per-tensor and per-channel weights, bias, pads, strides, groups'
   for (let i = 0; i < 8; i++) {
     const next = rng(100 + i);
     const group = i % 3 === 2 ? 2 : 1;
-    const c = group * randomInt(next, 1, 4);
+    // At least two channels per group: a depthwise convolution takes the float path (next test).
+    const c = group * randomInt(next, group > 1 ? 2 : 1, 4);
     const m = group * randomInt(next, 1, 6);
     const k = randomInt(next, 1, 3);
     await checkQdq(200 + i, {
@@ -70,6 +71,18 @@ test('QDQ Conv: per-tensor and per-channel weights, bias, pads, strides, groups'
       attrs: { group, pads: [1, 0, 1, 0], strides: [1 + (i % 2), 1] }, xType: i % 2 ? 'int8' : 'uint8',
     });
   }
+});
+
+test('QDQ depthwise Conv runs on the float depthwise kernel and matches the reference', async () => {
+  const next = rng(150);
+  const model = qdqModel(next, { op: 'Conv', xDims: [1, 4, 9, 8], wDims: [4, 1, 3, 3], wAxis: 0, bias: 4, attrs: { group: 4, pads: [1, 1, 1, 1], strides: [2, 2] }, xType: 'uint8' });
+  const feeds = { x: randomFloats(next, [1, 4, 9, 8], -1.5, 1.5) };
+  const before = fastPathCounts().get('Conv') ?? 0;
+  const arm = await runOn(model, feeds, 'arm', 2);
+  const ref = await runOn(model, feeds, 'cpu-ref');
+  assert.is(fastPathCounts().get('Conv') ?? 0, before, 'the integer path stays out of depthwise convolutions');
+  expectClose(arm.outputs[0], ref.outputs[0], 'depthwise float output', 1e-5, 1e-5);
+  expectClose(arm.outputs[1], ref.outputs[1], 'depthwise requantized output', 0.0501);
 });
 
 test('QDQ MatMul: matrices, 3-D activations, per-column weights', async () => {

@@ -91,12 +91,15 @@ function runQdqConv(c: QdqConv, quantizeTo?: QuantizeAfter): Float32Array | Int8
   });
 }
 
+const isDepthwise = (g: Conv2d): boolean => g.group > 1 && g.group === g.inChannels;
+
 const conv = withFastPath('Conv', (inputs: KernelInputs, attrs: ConvAttributes, ctx) => {
   const x = byteOrigin(inputs[0]);
   const w = byteOrigin(inputs[1], 0);
   if (!x || !w || x.axis !== undefined) return undefined;
   const g = conv2dGeometry(x.q.dims, w.q.dims, attrs);
-  if (!g) return undefined;
+  // Depthwise convolutions are one tiny GEMM per channel here; backend-cpu's depthwise float kernel is far faster.
+  if (!g || isDepthwise(g)) return undefined;
   let bias: Float32Array | undefined;
   if (inputs[2] !== undefined && inputs[2] !== null) {
     bias = floatVector(inputs[2], g.outChannels);
