@@ -83,11 +83,17 @@ const DEFAULT_MAX_TENSOR_BYTES = 2 ** 31;
 
 /** Metadata from the declared type, completed by inference where the model declares no type, or no dims. */
 function metadataOf(v: ValueInfo, inferred?: ValueFacts): ValueMetadata {
-  const t = v.type ?? (inferred?.type ? { kind: 'tensor', elemType: inferred.type, shape: inferred.shape } : undefined);
+  const t = v.type ?? (inferred && typeInfoOf(inferred));
   if (t?.kind !== 'tensor') return { name: v.name, isTensor: t === undefined, typeInfo: t };
   const declared = t.shape;
   const shape = declared && inferred?.shape?.length === declared.length ? declared.map((d, i) => d ?? inferred.shape![i]) : declared ?? inferred?.shape;
   return { name: v.name, isTensor: true, type: t.elemType, shape, typeInfo: t };
+}
+
+/** The type an inferred fact describes: a tensor when its element type is known, a sequence of what its elements are. */
+function typeInfoOf(f: ValueFacts): TypeInfo | undefined {
+  if (f.sequenceOf) return { kind: 'sequence', elem: typeInfoOf(f.sequenceOf) };
+  return f.type ? { kind: 'tensor', elemType: f.type, shape: f.shape } : undefined;
 }
 
 /** Throws at session creation when inference proves a node's output contradicts the model's declared type. */

@@ -1,14 +1,15 @@
 /**
  * Shape and type inference over a graph: element types, shapes with symbolic dims, and the contents of small
- * integer tensors (shape vectors), which is what lets shape computations fold on static dims. A fact is either right
+ * integer tensors (shape vectors), which is what lets shape computations fold on static dims; sequences by what holds
+ * for all their elements; small constants (float scales, say) whole to the shape functions. A fact is either right
  * or absent: an op without a shape function, or one whose result depends on data, leaves its outputs unknown.
  * Core holds only the engine and the registry; backends that know ops register their shape functions.
  */
-import { readAttributes, type AttrSchema, type AttrValues } from './attributes.js';
+import { attr, readAttributes, type AttrSchema, type AttrValues } from './attributes.js';
 import type { DType } from './dtype.js';
 import { topologicalOrder } from './graph-analysis.js';
 import { describeNode, type Dim, type Graph, type Node, type TypeInfo } from './ir.js';
-import type { Tensor } from './tensor.js';
+import { Tensor } from './tensor.js';
 
 export interface ValueFacts {
   type?: DType;
@@ -16,11 +17,13 @@ export interface ValueFacts {
   shape?: Dim[];
   /** Contents of a small integer tensor of rank 0 or 1, entry by entry (numbers, symbols, or null). */
   value?: Dim[];
+  /** Set when the value is a sequence: what holds for every element. Type and shape then stay unset. */
+  sequenceOf?: ValueFacts;
 }
 
 export type FactMap = Map<string, ValueFacts>;
 
-/** Integer tensors up to this many elements have their contents tracked. */
+/** Integer tensors up to this many elements have their contents tracked; constants this small are shown whole. */
 export const MAX_TRACKED_VALUES = 64;
 
 /** Facts of a constant tensor. */
@@ -33,6 +36,7 @@ export function tensorFacts(t: Tensor): ValueFacts {
 }
 
 export function typeFacts(t: TypeInfo | undefined): ValueFacts {
+  if (t?.kind === 'sequence') return { sequenceOf: typeFacts(t.elem) };
   if (t?.kind !== 'tensor') return {};
   return { type: t.elemType, shape: t.shape ? [...t.shape] : undefined };
 }
@@ -82,6 +86,8 @@ export interface ShapeContext {
   present(i: number): boolean;
   /** The fully known integer contents of input i. */
   ints(i: number): number[] | undefined;
+  /** Input i when it is a constant (an initializer or a Constant node's output) of at most MAX_TRACKED_VALUES elements. */
+  constant(i: number): Tensor | undefined;
   attrs<S extends AttrSchema>(schema: S): AttrValues<S>;
 }
 
@@ -113,7 +119,11 @@ export function mergeFacts(inferred: ValueFacts | undefined, declared: ValueFact
   if (inferred.shape && declared.shape && inferred.shape.length === declared.shape.length) {
     shape = inferred.shape.map((d, i) => (d === null ? declared.shape![i] : d));
   }
-  return { type: inferred.type ?? declared.type, shape, value: inferred.value };
+  const sequenceOf = inferred.sequenceOf && declared.sequenceOf ? mergeFacts(inferred.sequenceOf, declared.sequenceOf) : inferred.sequenceOf ?? declared.sequenceOf;
+  const merged: ValueFacts = { type: inferred.type ?? declared.type, shape, value: inferred.value, sequenceOf };
+  // Only what is known: a fact's absent fields read as unknown.
+  for (const key of Object.keys(merged) as (keyof ValueFacts)[]) if (merged[key] === undefined) delete merged[key];
+  return merged;
 }
 
 /** Where a node provably produces something other than what the model declares for the value. */
@@ -142,9 +152,15 @@ export interface InferOptions {
 
 const formatShape = (shape: readonly Dim[]): string => `[${shape.map((d) => d ?? '?').join(', ')}]`;
 
-/** Contradictions between two facts: different element types, ranks, or fixed dims. Unknowns never conflict. */
+/**
+ * Contradictions between two facts: different element types (of tensors, or of sequence elements), ranks, or fixed
+ * dims. Unknowns never conflict.
+ */
 function contradiction(inferred: ValueFacts, declared: ValueFacts): [string, string] | undefined {
   if (inferred.type && declared.type && inferred.type !== declared.type) return [declared.type, inferred.type];
+  const inferredElem = inferred.sequenceOf?.type;
+  const declaredElem = declared.sequenceOf?.type;
+  if (inferredElem && declaredElem && inferredElem !== declaredElem) return [`sequence of ${declaredElem}`, `sequence of ${inferredElem}`];
   const a = inferred.shape;
   const d = declared.shape;
   if (!a || !d) return undefined;
@@ -165,7 +181,12 @@ export function inferFacts(graph: Graph, opsets: ReadonlyMap<string, number>, ou
   for (const v of [...graph.valueInfo, ...graph.outputs]) declared.set(v.name, typeFacts(v.type));
   for (const v of graph.inputs) facts.set(v.name, typeFacts(v.type));
   const inputNames = new Set(graph.inputs.map((v) => v.name));
-  for (const [name, t] of graph.initializers) if (options.defaultsAsConstants || !inputNames.has(name)) facts.set(name, tensorFacts(t));
+  const constants = new Map<string, Tensor>();
+  for (const [name, t] of graph.initializers) {
+    if (!options.defaultsAsConstants && inputNames.has(name)) continue;
+    facts.set(name, tensorFacts(t));
+    if (t.size <= MAX_TRACKED_VALUES) constants.set(name, t);
+  }
   let order = options.order;
   if (!order) {
     try {
@@ -176,7 +197,9 @@ export function inferFacts(graph: Graph, opsets: ReadonlyMap<string, number>, ou
     }
   }
   for (const node of order) {
-    const inferred = inferNode(node, options.opsetsOf?.(node) ?? opsets, facts);
+    const inferred = inferNode(node, options.opsetsOf?.(node) ?? opsets, facts, constants);
+    const constant = constantOutput(node);
+    if (constant) constants.set(node.outputs[0], constant);
     node.outputs.forEach((o, i) => {
       if (!o) return;
       const d = declared.get(o);
@@ -193,7 +216,21 @@ export function describeConflict(c: FactConflict): string {
   return `'${c.value}' is declared ${c.declared} but ${describeNode(c.node)} produces ${c.inferred}`;
 }
 
-function inferNode(node: Node, opsets: ReadonlyMap<string, number>, facts: FactMap): (ValueFacts | undefined)[] {
+/** The small tensor a Constant node makes, from its `value` or `value_float(s)` attribute. */
+function constantOutput(node: Node): Tensor | undefined {
+  if (node.opType !== 'Constant' || node.domain !== 'ai.onnx' || !node.outputs[0]) return undefined;
+  try {
+    const a = readAttributes(node, { value: attr.tensor(), value_float: attr.float(), value_floats: attr.floats() });
+    const floats = a.value_floats ?? (a.value_float === undefined ? undefined : [a.value_float]);
+    const t = floats ? new Tensor('float32', Float32Array.from(floats), a.value_floats ? [floats.length] : []) : a.value;
+    return t && t.size <= MAX_TRACKED_VALUES ? t : undefined;
+  } catch {
+    // A malformed Constant fails when it runs, with its own error.
+    return undefined;
+  }
+}
+
+function inferNode(node: Node, opsets: ReadonlyMap<string, number>, facts: FactMap, constants: ReadonlyMap<string, Tensor>): (ValueFacts | undefined)[] {
   const fn = shapeFunctionFor(node.domain, node.opType);
   if (!fn) return [];
   const input = (i: number): ValueFacts => facts.get(node.inputs[i] ?? '') ?? {};
@@ -206,6 +243,7 @@ function inferNode(node: Node, opsets: ReadonlyMap<string, number>, facts: FactM
       const v = input(i).value;
       return v && v.every((d) => typeof d === 'number') ? (v as number[]) : undefined;
     },
+    constant: (i) => constants.get(node.inputs[i] ?? ''),
     attrs: (schema) => readAttributes(node, schema),
   };
   try {

@@ -2,7 +2,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
   GraphBuilder, InferenceSession, Tensor, broadcastDims, broadcastShapes, buildModel, defineKernel, inferFacts,
-  registerBackend, registerShapeFunctions, tensorType, type Dim, type Model, type Value,
+  describeConflict, registerBackend, registerShapeFunctions, tensorType, typeFacts, type Dim, type FactConflict, type Model,
+  type TypeInfo, type Value,
 } from '../src/index.js';
 
 // A fixture domain whose ops have hand-written shape functions, so the engine and the session are tested without
@@ -19,11 +20,16 @@ registerBackend({
     defineKernel({ op: 'Same', domain: DOMAIN, since: 1, run: ([a]) => [zeros((a as Tensor).dims)] }),
     defineKernel({ op: 'Pair', domain: DOMAIN, since: 1, run: ([a, b]) => [zeros(broadcastShapes((a as Tensor).dims, (b as Tensor).dims))] }),
     defineKernel({ op: 'Opaque', domain: DOMAIN, since: 1, run: ([a]) => [zeros((a as Tensor).dims)] }),
+    defineKernel({ op: 'Wrap', domain: DOMAIN, since: 1, run: ([a]) => [[zeros((a as Tensor).dims)]] }),
   ],
 });
 registerShapeFunctions(DOMAIN, {
   Same: (c) => [{ type: c.input(0).type, shape: c.input(0).shape }],
   Pair: (c) => [{ type: c.input(0).type, shape: broadcastDims([c.input(0).shape, c.input(1).shape]) }],
+  // A sequence holding its input.
+  Wrap: (c) => [{ sequenceOf: c.input(0) }],
+  // A vector as long as input 1 when that is a constant the engine shows.
+  Probe: (c) => [{ type: 'float32', shape: c.constant(1) ? [c.constant(1)!.size] : undefined }],
 });
 
 const providers = { executionProviders: ['shape-fixture'] };
@@ -134,6 +140,69 @@ test('maxTensorBytes: a symbolic intermediate is checked once the feeds bind its
     assert.match((e as Error).message, /run\(\): 'p' .* \[100, 1000\] of 400000 bytes/);
   }
   assert.is(kernelRuns, before);
+});
+
+/** x [2, 'N'] → Wrap → output, declared as given. */
+function wrapModel(declared?: TypeInfo): Model {
+  const g = new GraphBuilder('wrap');
+  g.input('x', 'float32', [2, 'N']);
+  g.node('Wrap', ['x'], {}, { domain: DOMAIN, outputs: ['seq'], name: 'wrap' });
+  if (declared) g.output('seq', declared);
+  else g.output('seq');
+  return buildModel(g.build(), { '': 13, [DOMAIN]: 1 });
+}
+
+const sequenceType = (elem: TypeInfo | undefined): TypeInfo => ({ kind: 'sequence', elem });
+
+test('sequence facts: typeFacts reads a sequence type, declarations fill unknown element dims', () => {
+  assert.equal(typeFacts(sequenceType(tensorType('int64', [3]))), { sequenceOf: { type: 'int64', shape: [3] } });
+  assert.equal(typeFacts(sequenceType(undefined)), { sequenceOf: {} });
+  const model = wrapModel(sequenceType(tensorType('float32', [2, 7])));
+  const facts = inferFacts(model.graph, model.opsetImports);
+  // N is a symbol from the input: the declared 7 does not replace it, and does not contradict it either.
+  assert.equal(facts.get('seq')?.sequenceOf, { type: 'float32', shape: [2, 'N'] });
+  assert.equal(facts.get('seq')?.type, undefined);
+});
+
+test('sequence facts: a declared element type that inference contradicts is a conflict; an unknown one is not', async () => {
+  const conflicts: FactConflict[] = [];
+  const wrong = wrapModel(sequenceType(tensorType('int32', [2, null])));
+  inferFacts(wrong.graph, wrong.opsetImports, { conflicts });
+  assert.equal(conflicts.map(describeConflict), ["'seq' is declared sequence of int32 but Wrap node 'wrap' produces sequence of float32"]);
+  assert.match(await createError(wrong), /'seq' is declared sequence of int32/);
+  const unknownElements = wrapModel(sequenceType(undefined));
+  const none: FactConflict[] = [];
+  inferFacts(unknownElements.graph, unknownElements.opsetImports, { conflicts: none });
+  assert.equal(none, []);
+});
+
+test('sequence facts: metadata says sequence, and memory planning sizes only tensors', async () => {
+  const s = await InferenceSession.create(wrapModel(), providers);
+  assert.is(s.outputMetadata[0].isTensor, false);
+  assert.equal(s.outputMetadata[0].typeInfo, sequenceType(tensorType('float32', [2, 'N'])));
+  assert.equal(s.valueTypes.get('seq'), { type: undefined, shape: undefined });
+  assert.is(s.memoryPlan.peakBytes, 0);
+  const out = await s.run({ x: new Tensor('float32', new Float32Array(6), [2, 3]) });
+  assert.equal((out.seq as Tensor[])[0].dims, [2, 3]);
+});
+
+test('ShapeContext.constant: small initializers and Constant outputs, not feeds or overridable or large initializers', () => {
+  const g = new GraphBuilder('constants');
+  g.input('feed', 'float32', [3]);
+  g.input('overridable', 'float32', [3]);
+  g.initializer('overridable', new Tensor('float32', new Float32Array(3), [3]));
+  g.initializer('small', new Tensor('float32', new Float32Array(3), [3]));
+  g.initializer('large', new Tensor('float32', new Float32Array(65), [65]));
+  const fromNode = g.op('Constant', [], { value_floats: [1, 2, 3, 4] });
+  const probe = (name: string) => g.op('Probe', ['feed', name], {}, DOMAIN);
+  const probes = { feed: probe('feed'), overridable: probe('overridable'), small: probe('small'), large: probe('large'), fromNode: probe(fromNode) };
+  const graph = g.build();
+  const shapes = (defaultsAsConstants: boolean) => {
+    const facts = inferFacts(graph, new Map([[DOMAIN, 1]]), { defaultsAsConstants });
+    return Object.fromEntries(Object.entries(probes).map(([k, v]) => [k, facts.get(v)?.shape]));
+  };
+  assert.equal(shapes(false), { feed: undefined, overridable: undefined, small: [3], large: undefined, fromNode: [4] });
+  assert.equal(shapes(true).overridable, [3]);
 });
 
 test.run();

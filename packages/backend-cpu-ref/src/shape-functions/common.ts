@@ -1,5 +1,5 @@
 /** Pieces the shape functions of several op families share. */
-import { attr, type DType, type ShapeContext, type ShapeFunction, type ValueFacts } from '@onnx-ts/core';
+import { attr, typeFacts, type Dim, type DType, type Graph, type ShapeContext, type ShapeFunction, type ValueFacts } from '@onnx-ts/core';
 
 /** Output 0 has the type and shape of input 0. */
 export const same: ShapeFunction = (c) => [{ type: c.input(0).type, shape: c.input(0).shape }];
@@ -25,3 +25,17 @@ export function axesOf(c: ShapeContext, inputFrom: number, inputIndex = 1): numb
 export function unknownDims(type: DType | undefined, rank: number | undefined): ValueFacts {
   return { type, shape: rank === undefined ? undefined : new Array(rank).fill(null) };
 }
+
+/**
+ * The facts two values share: the type when equal, dims where equal (null elsewhere), a rank only when equal, and
+ * for sequences what their elements share.
+ */
+export function agreement(a: ValueFacts, b: ValueFacts): ValueFacts {
+  if (a.sequenceOf && b.sequenceOf) return { sequenceOf: agreement(a.sequenceOf, b.sequenceOf) };
+  const type = a.type === b.type ? a.type : undefined;
+  if (!a.shape || !b.shape || a.shape.length !== b.shape.length) return { type };
+  return { type, shape: a.shape.map((d, i): Dim => (d === b.shape![i] ? d : null)) };
+}
+
+/** What a subgraph declares for its output i. */
+export const declaredOutput = (g: Graph, i: number): ValueFacts => typeFacts(g.outputs[i]?.type);

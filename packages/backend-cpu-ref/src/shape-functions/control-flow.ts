@@ -1,18 +1,8 @@
 /**
- * Shape functions of control flow and container ops: If, Loop and Scan from what their bodies declare, sizes and
- * presence flags. Sequences have no facts: a fact's type means a tensor.
+ * Shape functions of control flow and optional ops: If, Loop and Scan from what their bodies declare, presence flags.
  */
-import { attr, normalizeAxis, typeFacts, type Dim, type Graph, type ShapeFunction, type ValueFacts } from '@onnx-ts/core';
-import { same } from './common.js';
-
-/** The facts two declarations share: the type when equal, dims where equal (null elsewhere), a rank only when equal. */
-function agreement(a: ValueFacts, b: ValueFacts): ValueFacts {
-  const type = a.type === b.type ? a.type : undefined;
-  if (!a.shape || !b.shape || a.shape.length !== b.shape.length) return { type };
-  return { type, shape: a.shape.map((d, i): Dim => (d === b.shape![i] ? d : null)) };
-}
-
-const declaredOutput = (g: Graph, i: number): ValueFacts => typeFacts(g.outputs[i]?.type);
+import { attr, normalizeAxis, type Dim, type ShapeFunction, type ValueFacts } from '@onnx-ts/core';
+import { agreement, declaredOutput, same } from './common.js';
 
 /** A value a body carries across iterations: as it came in when no iteration runs, else as the body leaves it. */
 const carried = (initial: ValueFacts, fromBody: ValueFacts): ValueFacts => ({ ...agreement(initial, fromBody), type: initial.type ?? fromBody.type });
@@ -57,7 +47,6 @@ const scan: ShapeFunction = (c) => {
 };
 
 export const controlFlowShapes: Record<string, ShapeFunction> = {
-  SequenceLength: () => [{ type: 'int64', shape: [] }],
   OptionalHasElement: () => [{ type: 'bool', shape: [] }],
   // An optional's contents have no facts; a plain tensor input passes through.
   OptionalGetElement: same,

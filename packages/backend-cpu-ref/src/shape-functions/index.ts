@@ -10,13 +10,15 @@ import { elementwiseShapes } from './elementwise.js';
 import { mlShapes } from './ml.js';
 import { nnShapes } from './nn.js';
 import { reduceShapes } from './reduce.js';
+import { resizeShapes } from './resize.js';
+import { sequenceShapes } from './sequence.js';
 import { signalShapes } from './signal.js';
 import { tensorShapes } from './tensor.js';
 import { textShapes } from './text.js';
 import { trainingShapes } from './training.js';
 
 registerShapeFunctions('ai.onnx', {
-  ...elementwiseShapes, ...tensorShapes, ...reduceShapes, ...nnShapes, ...controlFlowShapes, ...signalShapes, ...textShapes, Einsum: einsum,
+  ...elementwiseShapes, ...tensorShapes, ...reduceShapes, ...nnShapes, ...resizeShapes, ...controlFlowShapes, ...sequenceShapes, ...signalShapes, ...textShapes, Einsum: einsum,
 });
 registerShapeFunctions('ai.onnx.ml', mlShapes);
 registerShapeFunctions('ai.onnx.preview', { FlexAttention: flexAttention });

@@ -206,17 +206,6 @@ function blockFacts(toSpace: boolean): ShapeFunction {
   };
 }
 
-function resizeFacts(c: ShapeContext): ValueFacts[] {
-  const x = c.input(0);
-  if (!x.shape) return [{ type: x.type }];
-  const rank = x.shape.length;
-  const sizes = c.opset >= 11 && c.present(3) ? c.ints(3) : undefined;
-  const { axes, keep_aspect_ratio_policy: policy } = c.attrs({ axes: attr.ints(), keep_aspect_ratio_policy: attr.string('stretch') });
-  // Only sizes for every axis, taken as they are, give the output shape without reading float scales.
-  if (sizes && !axes && policy === 'stretch' && sizes.length === rank) return [{ type: x.type, shape: sizes }];
-  return [unknownDims(x.type, rank)];
-}
-
 function topKFacts(c: ShapeContext): ValueFacts[] {
   const x = c.input(0);
   if (!x.shape) return [{ type: x.type }, { type: 'int64' }];
@@ -335,14 +324,6 @@ export const tensorShapes: Record<string, ShapeFunction> = {
   Pad: padFacts,
   DepthToSpace: blockFacts(true),
   SpaceToDepth: blockFacts(false),
-  Resize: resizeFacts,
-  // Upsample 7 and 8 give floor(dim · scale) by the scales attribute; the scales input of 9 holds floats, not tracked.
-  Upsample: (c) => {
-    const x = c.input(0);
-    const scales = c.opset >= 7 && c.opset < 9 ? c.attrs({ scales: attr.floats() }).scales : undefined;
-    if (!x.shape || scales?.length !== x.shape.length) return [unknownDims(x.type, x.shape?.length)];
-    return [{ type: x.type, shape: x.shape.map((d, i) => (typeof d === 'number' ? Math.floor(d * scales[i]) : null)) }];
-  },
   TopK: topKFacts,
   Unique: uniqueFacts,
   // As many entries as the condition has true values: unknown along the axis, or in all when flattened.
