@@ -4,6 +4,9 @@ import { attr, typeFacts, type Dim, type DType, type Graph, type ShapeContext, t
 /** Output 0 has the type and shape of input 0. */
 export const same: ShapeFunction = (c) => [{ type: c.input(0).type, shape: c.input(0).shape }];
 
+/** Output 0 is input 0 itself: every fact carries over (tracked values, sequence elements). */
+export const passThrough: ShapeFunction = (c) => [{ ...c.input(0) }];
+
 /** Output 0 has the shape of input 0 and a fixed element type. */
 export function sameShapeAs(type: DType): ShapeFunction {
   return (c) => [{ type, shape: c.input(0).shape }];

@@ -2,7 +2,7 @@
  * Shape functions of control flow and optional ops: If, Loop and Scan from what their bodies declare, presence flags.
  */
 import { attr, normalizeAxis, type Dim, type ShapeFunction, type ValueFacts } from '@onnx-ts/core';
-import { agreement, declaredOutput, same } from './common.js';
+import { agreement, declaredOutput, passThrough } from './common.js';
 
 /** A value a body carries across iterations: as it came in when no iteration runs, else as the body leaves it. */
 const carried = (initial: ValueFacts, fromBody: ValueFacts): ValueFacts => ({ ...agreement(initial, fromBody), type: initial.type ?? fromBody.type });
@@ -48,8 +48,9 @@ const scan: ShapeFunction = (c) => {
 
 export const controlFlowShapes: Record<string, ShapeFunction> = {
   OptionalHasElement: () => [{ type: 'bool', shape: [] }],
-  // An optional's contents have no facts; a plain tensor input passes through.
-  OptionalGetElement: same,
+  // An optional's contents have no facts; a plain tensor or sequence input passes through.
+  OptionalGetElement: passThrough,
+  Identity: passThrough,
   If: (c) => {
     const a = c.attrs({ then_branch: attr.graph.required(), else_branch: attr.graph.required() });
     return c.node.outputs.map((_, i) => agreement(declaredOutput(a.then_branch, i), declaredOutput(a.else_branch, i)));
