@@ -17,4 +17,8 @@ export { cpuRef, kernels };
 export { fromNumbers, mapBroadcast, mapUnary, numericKind, toNumbers } from './util/elementwise.js';
 export { gemm } from './util/gemm.js';
 export { placeWindow, type Window, type WindowAttrs } from './ops/nn/window.js';
+// Attribute schemas of ops whose kernels other backends provide too.
+export { convAttrs } from './ops/nn/convolution.js';
+export { poolAttrs } from './ops/nn/pooling.js';
+export { gemmAttrs, type GemmAttrs } from './ops/nn/gemm.js';
 export { Random } from './ops/sequence/random/prng.js';

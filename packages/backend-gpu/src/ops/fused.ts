@@ -4,6 +4,7 @@
  * GEMM-shaped kernel does not cover runs its base op on cpu-ref and the activation here.
  */
 import { attr, type AttrSchema, type KernelInputs, type KernelSpec, type Tensor } from '@onnx-ts/core';
+import { convAttrs, gemmAttrs } from '@onnx-ts/backend-cpu-ref';
 import type { GpuContext } from '../context.js';
 import { gpuKernel, runOnCpuRef, type GpuJob, type GpuKernelContext } from '../define.js';
 import { uploadTensor } from '../tensors.js';
@@ -11,7 +12,7 @@ import { tensorAt, tensorsAt } from './args.js';
 import { elementwise, f32Literal } from './elementwise/engine.js';
 import type { Epilogue } from './matmul/gemm.js';
 import { gemmPlan, matmulPlan } from './matmul/matmul.js';
-import { CONV_ATTRS, convPlan, convProblem } from './nn/conv.js';
+import { convPlan, convProblem } from './nn/conv.js';
 
 const FUSED_DOMAIN = 'com.onnx-ts';
 /** The opset whose Conv/Gemm/MatMul the fused ops follow. */
@@ -56,11 +57,11 @@ function fused<S extends AttrSchema>(op: string, base: string, attrs: S, plan: (
 }
 
 export const fusedKernels: KernelSpec<any>[] = [
-  fused('FusedConv', 'Conv', CONV_ATTRS, (gpu, inputs, a, epilogue) => {
+  fused('FusedConv', 'Conv', convAttrs, (gpu, inputs, a, epilogue) => {
     const p = convProblem(gpu, inputs, a);
     return p && convPlan(gpu, p, epilogue);
   }),
-  fused('FusedGemm', 'Gemm', { alpha: attr.float(1), beta: attr.float(1), transA: attr.int(0), transB: attr.int(0), broadcast: attr.int(0) }, (gpu, inputs, a, epilogue) => {
+  fused('FusedGemm', 'Gemm', gemmAttrs, (gpu, inputs, a, epilogue) => {
     const ts = tensorsAt(inputs, 2);
     return ts && gemmPlan(gpu, ts[0], ts[1], tensorAt(inputs, 2), a, BASE_OPSET, epilogue);
   }),

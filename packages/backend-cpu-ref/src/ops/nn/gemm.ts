@@ -1,5 +1,5 @@
 import {
-  Tensor, attr, broadcastIndex, broadcastShapes, defineKernel, sameShape, type KernelContext, type KernelInputs,
+  Tensor, attr, broadcastIndex, broadcastShapes, defineKernel, sameShape, type AttrValues, type KernelContext, type KernelInputs,
 } from '@onnx-ts/core';
 import { numericKind } from '../../util/elementwise.js';
 import { gemm } from '../../util/gemm.js';
@@ -7,13 +7,9 @@ import { allocNumeric, arithFor, numericTensor, readNumeric, type Arith, type Bu
 import { optionalTensor, tensorInput } from '../tensor/args.js';
 import { floatBuffer, floatTensor, floatValues } from './float-data.js';
 
-interface GemmAttrs {
-  alpha: number;
-  beta: number;
-  transA: number;
-  transB: number;
-  broadcast: number;
-}
+/** Gemm's attributes (broadcast: opset < 7). */
+export const gemmAttrs = { alpha: attr.float(1), beta: attr.float(1), transA: attr.int(0), transB: attr.int(0), broadcast: attr.int(0) };
+export type GemmAttrs = AttrValues<typeof gemmAttrs>;
 
 interface Shape {
   M: number;
@@ -120,7 +116,7 @@ export default [
   defineKernel({
     op: 'Gemm', since: 1,
     dtypes: ['float32', 'float64', 'float16', 'bfloat16', 'int32', 'int64', 'uint32', 'uint64'],
-    attrs: { alpha: attr.float(1), beta: attr.float(1), transA: attr.int(0), transB: attr.int(0), broadcast: attr.int(0) },
+    attrs: gemmAttrs,
     run: (inputs, attrs, ctx) => [runGemm(inputs, attrs, ctx)],
   }),
 ];

@@ -4,7 +4,8 @@
  * broadcast is first expanded by a copy, so the kernel indexes batches with one stride per operand. A Gemm whose B
  * exceeds the storage binding limit (a large fully connected layer) runs in slices of B's rows when B is transposed.
  */
-import { attr, broadcastShapes, shapeSize, stridesOf, type KernelSpec, type Tensor } from '@onnx-ts/core';
+import { broadcastShapes, shapeSize, stridesOf, type KernelSpec, type Tensor } from '@onnx-ts/core';
+import { gemmAttrs, type GemmAttrs } from '@onnx-ts/backend-cpu-ref';
 import type { GpuContext } from '../../context.js';
 import { gpuKernel, type GpuJob } from '../../define.js';
 import { load, store, type BufferDecl } from '../../program.js';
@@ -93,13 +94,6 @@ export function matmulPlan(gpu: GpuContext, a: Tensor, b: Tensor, epilogue: Epil
   };
 }
 
-interface GemmAttrs {
-  alpha: number;
-  beta: number;
-  transA: number;
-  transB: number;
-  broadcast: number;
-}
 
 /** Element strides of C along m and n once broadcast to M×N, or undefined when it cannot broadcast. */
 function biasStrides(c: Tensor, M: number, N: number, legacy: boolean, broadcast: number): [number, number] | undefined {
@@ -181,7 +175,7 @@ export const matmulKernels: KernelSpec<any>[] = [
   }),
   gpuKernel({
     op: 'Gemm', since: 1, dtypes: FLOATS,
-    attrs: { alpha: attr.float(1), beta: attr.float(1), transA: attr.int(0), transB: attr.int(0), broadcast: attr.int(0) },
+    attrs: gemmAttrs,
     plan: (inputs, a, { gpu, opset }) => {
       const ts = tensorsAt(inputs, 2);
       return ts && gemmPlan(gpu, ts[0], ts[1], tensorAt(inputs, 2), a, opset);

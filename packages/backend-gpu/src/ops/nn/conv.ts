@@ -8,7 +8,8 @@
  * The tiled form bakes kernel, stride, pad and dilation into the shader as constants; the others take them as
  * parameters (on a CPU adapter, compiling a shader per layer costs more than the constants save).
  */
-import { attr, type KernelInputs, type KernelSpec, type Tensor } from '@onnx-ts/core';
+import type { KernelInputs, KernelSpec, Tensor } from '@onnx-ts/core';
+import { convAttrs } from '@onnx-ts/backend-cpu-ref';
 import type { GpuContext } from '../../context.js';
 import { gpuKernel, type GpuJob } from '../../define.js';
 import { load, runFlat, runShader, store, type BufferDecl } from '../../program.js';
@@ -19,14 +20,6 @@ import { runGemm, scalarOrVector, type Epilogue } from '../matmul/gemm.js';
 import { mathHeader } from '../elementwise/wgsl-math.js';
 import { as2d, placeWindow, type Window, type WindowAttrs } from './window.js';
 
-export const CONV_ATTRS = {
-  auto_pad: attr.string('NOTSET'),
-  dilations: attr.ints(),
-  group: attr.int(1),
-  kernel_shape: attr.ints(),
-  pads: attr.ints(),
-  strides: attr.ints(),
-};
 
 interface ConvProblem {
   x: Tensor;
@@ -237,7 +230,7 @@ export function convPlan(gpu: GpuContext, p: ConvProblem, epilogue: Epilogue = (
 
 export const convKernels: KernelSpec<any>[] = [
   gpuKernel({
-    op: 'Conv', since: 1, dtypes: ['float32', 'float16'], attrs: CONV_ATTRS,
+    op: 'Conv', since: 1, dtypes: ['float32', 'float16'], attrs: convAttrs,
     plan: (inputs, a, { gpu }) => {
       const p = convProblem(gpu, inputs, a);
       return p && convPlan(gpu, p);

@@ -4,6 +4,7 @@
  * and GlobalMaxPool as row reductions over each channel plane.
  */
 import { attr, type KernelSpec, type Tensor } from '@onnx-ts/core';
+import { poolAttrs } from '@onnx-ts/backend-cpu-ref';
 import type { GpuContext } from '../../context.js';
 import { gpuKernel, type GpuJob } from '../../define.js';
 import { load, runFlat, store } from '../../program.js';
@@ -13,14 +14,6 @@ import { mathHeader } from '../elementwise/wgsl-math.js';
 import { ROW_THREADS, runRows } from '../reduce/rows.js';
 import { as2d, placeWindow, type Window } from './window.js';
 
-const POOL_ATTRS = {
-  auto_pad: attr.string('NOTSET'),
-  ceil_mode: attr.int(0),
-  dilations: attr.ints(),
-  kernel_shape: attr.ints.required(),
-  pads: attr.ints(),
-  strides: attr.ints(),
-};
 
 type PoolAttrs = { auto_pad: string; ceil_mode: number; dilations?: number[]; kernel_shape: number[]; pads?: number[]; strides?: number[] };
 
@@ -130,7 +123,7 @@ function globalPool(op: 'GlobalAveragePool' | 'GlobalMaxPool'): KernelSpec<any> 
 
 export const poolKernels: KernelSpec<any>[] = [
   gpuKernel({
-    op: 'MaxPool', since: 1, dtypes: ['float32', 'float16'], attrs: { ...POOL_ATTRS, storage_order: attr.int(0) },
+    op: 'MaxPool', since: 1, dtypes: ['float32', 'float16'], attrs: { ...poolAttrs, storage_order: attr.int(0) },
     plan: (inputs, a, { gpu, outputUsed }) => {
       const x = tensorAt(inputs, 0);
       const window = x && poolWindow(x, a);
@@ -140,7 +133,7 @@ export const poolKernels: KernelSpec<any>[] = [
     },
   }),
   gpuKernel({
-    op: 'AveragePool', since: 1, dtypes: ['float32', 'float16'], attrs: { ...POOL_ATTRS, count_include_pad: attr.int(0) },
+    op: 'AveragePool', since: 1, dtypes: ['float32', 'float16'], attrs: { ...poolAttrs, count_include_pad: attr.int(0) },
     plan: (inputs, a, { gpu }) => {
       const x = tensorAt(inputs, 0);
       const window = x && poolWindow(x, a);
