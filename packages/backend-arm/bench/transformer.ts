@@ -3,6 +3,7 @@
  * self-attention and a ReLU feed-forward block, MatMul/Add/Softmax/LayerNormalization/Transpose/Reshape only.
  */
 import { GraphBuilder, Tensor, buildModel, type Model } from '@onnx-ts/core';
+import { seededUniform } from '@onnx-ts/backend-cpu-ref';
 
 export interface EncoderShape {
   /** Sequence length. */
@@ -17,18 +18,10 @@ export interface EncoderShape {
 
 export const SMALL_ENCODER: EncoderShape = { tokens: 64, width: 256, heads: 4, hidden: 1024, layers: 4 };
 
-/** Seeded uniform values in [-limit, limit) (mulberry32). */
+/** Seeded uniform values in [-limit, limit). */
 function uniform(seed: number, count: number, limit: number): Float32Array {
-  let s = seed >>> 0;
-  const out = new Float32Array(count);
-  for (let i = 0; i < count; i++) {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    out[i] = (((t ^ (t >>> 14)) >>> 0) / 4294967296 * 2 - 1) * limit;
-  }
-  return out;
+  const next = seededUniform(seed);
+  return Float32Array.from({ length: count }, () => (next() * 2 - 1) * limit);
 }
 
 export function buildEncoder(shape: EncoderShape = SMALL_ENCODER, seed = 7): Model {

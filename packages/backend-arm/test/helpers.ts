@@ -1,19 +1,10 @@
 /** Test helpers: seeded random data, one-node models run on 'arm' and on the reference backend, comparisons. */
 import { GraphBuilder, InferenceSession, Tensor, buildModel, type BuilderAttr, type DType, type Model } from '@onnx-ts/core';
-import '@onnx-ts/backend-cpu-ref';
+import { seededUniform } from '@onnx-ts/backend-cpu-ref';
 import { configure, kernelInfo } from '../src/index.js';
 
-/** A small seeded generator (mulberry32) so that every failure reproduces. */
-export function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small seeded generator so that every failure reproduces. */
+export const rng = seededUniform;
 
 export function randomInt(next: () => number, lo: number, hi: number): number {
   return lo + Math.floor(next() * (hi - lo + 1));

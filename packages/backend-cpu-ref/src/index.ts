@@ -21,4 +21,4 @@ export { placeWindow, type Window, type WindowAttrs } from './ops/nn/window.js';
 export { convAttrs } from './ops/nn/convolution.js';
 export { poolAttrs } from './ops/nn/pooling.js';
 export { gemmAttrs, type GemmAttrs } from './ops/nn/gemm.js';
-export { Random } from './ops/sequence/random/prng.js';
+export { Random, seededUniform } from './ops/sequence/random/prng.js';

@@ -4,21 +4,13 @@
  */
 import * as assert from 'uvu/assert';
 import { GraphBuilder, InferenceSession, Tensor, buildModel, type BuilderAttr, type Value } from '@onnx-ts/core';
-import '@onnx-ts/backend-cpu-ref';
+import { seededUniform } from '@onnx-ts/backend-cpu-ref';
 import { acceleratedCounts, configure } from '../src/index.js';
 
-/** Deterministic pseudo-random floats in [-1, 1) (mulberry32). */
+/** Deterministic pseudo-random floats in [-1, 1). */
 export function randomFloats(count: number, seed: number): Float32Array {
-  let s = seed >>> 0;
-  const out = new Float32Array(count);
-  for (let i = 0; i < count; i++) {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    out[i] = ((t ^ (t >>> 14)) >>> 0) / 2 ** 31 - 1;
-  }
-  return out;
+  const next = seededUniform(seed);
+  return Float32Array.from({ length: count }, () => next() * 2 - 1);
 }
 
 export function randomTensor(dims: number[], seed: number): Tensor<'float32'> {

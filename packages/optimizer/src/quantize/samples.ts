@@ -1,18 +1,8 @@
 /** Seeded random input samples, for calibration and error reports when no real inputs are at hand. */
 import { Tensor, type Model, type Value } from '@onnx-ts/core';
-import { fromNumbers } from '@onnx-ts/backend-cpu-ref';
+import { fromNumbers, seededUniform } from '@onnx-ts/backend-cpu-ref';
 
-/** mulberry32: a small 32-bit generator with a full period, uniform in [0, 1). */
-export function seededUniform(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededUniform };
 
 /**
  * `count` feeds for the model's inputs: floats uniform in [0, 1), integers in [0, 4), symbolic dims set to

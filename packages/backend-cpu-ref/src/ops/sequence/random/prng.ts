@@ -64,3 +64,18 @@ export class Random {
     return f * x2;
   }
 }
+
+/**
+ * mulberry32: a small 32-bit generator with a full period, uniform in [0, 1). For seeded test and calibration data
+ * (the random ops draw from Random above).
+ */
+export function seededUniform(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
