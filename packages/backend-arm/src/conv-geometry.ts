@@ -1,9 +1,9 @@
 /**
  * Geometry of the 1-D and 2-D convolutions the integer kernels run (a 1-D one is a 2-D one of height 1). Anything
  * else — other ranks, inconsistent shapes or attributes — gives undefined, and the kernel hands the node to the
- * reference implementation, which reports the precise error. The window itself is placed by cpu-ref's rules.
+ * reference implementation, which reports the precise error. The window itself is placed as backend-cpu places it.
  */
-import { placeWindow } from '@onnx-ts/backend-cpu-ref';
+import { planeGeometry } from '@onnx-ts/backend-cpu';
 
 export interface ConvAttributes {
   auto_pad: string;
@@ -49,15 +49,11 @@ export function conv2dGeometry(xDims: readonly number[], wDims: readonly number[
   const given = (v: number[] | undefined): number[] | undefined => (v && v.length ? v : undefined);
   if (given(a.kernel_shape) && a.kernel_shape!.join() !== kernel.join()) return undefined;
   if (xDims.some((d) => d < 1)) return undefined;
-  const w = placeWindow(xDims.slice(2), kernel, { auto_pad: a.auto_pad, pads: given(a.pads), strides: given(a.strides), dilations: given(a.dilations) });
-  if (!w || w.grid.some((o) => o < 1)) return undefined;
-  // The 1-D case is 2-D with a unit height.
-  const at = (values: readonly number[], d: number, missing: number): number => (rank === 4 ? values[d] : d === 0 ? missing : values[0]);
-  const [oh, ow] = [at(w.grid, 0, 1), at(w.grid, 1, 1)];
+  const p = planeGeometry(xDims.slice(2), kernel, { auto_pad: a.auto_pad, pads: given(a.pads), strides: given(a.strides), dilations: given(a.dilations) });
+  if (!p) return undefined;
   return {
-    batch, inChannels, outChannels, group, h: at(w.image, 0, 1), w: at(w.image, 1, 1), kh: at(kernel, 0, 1), kw: at(kernel, 1, 1),
-    sh: at(w.strides, 0, 1), sw: at(w.strides, 1, 1), dh: at(w.dilations, 0, 1), dw: at(w.dilations, 1, 1),
-    padTop: at(w.padBegin, 0, 0), padLeft: at(w.padBegin, 1, 0), oh, ow,
-    outDims: rank === 4 ? [batch, outChannels, oh, ow] : [batch, outChannels, ow],
+    batch, inChannels, outChannels, group, h: p.H, w: p.W, kh: p.kh, kw: p.kw, sh: p.sh, sw: p.sw, dh: p.dh, dw: p.dw,
+    padTop: p.ph, padLeft: p.pw, oh: p.outH, ow: p.outW,
+    outDims: rank === 4 ? [batch, outChannels, p.outH, p.outW] : [batch, outChannels, p.outW],
   };
 }

@@ -67,3 +67,5 @@ export { cpu, kernels, activeThreads };
 export { acceleratedCounts } from './ops/accelerate.js';
 // The thread pool, for other modules' jobs (backend-arm runs its integer kernels on one).
 export { createPool, type Pool, type PoolTarget } from './runtime/pool.js';
+// Where a 1-D/2-D window sits, as this package's kernels see it (backend-arm's integer convolutions use it too).
+export { planeGeometry, type Plane } from './ops/geometry.js';
